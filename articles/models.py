@@ -1,0 +1,258 @@
+"""The newsroom's content: sections, authors and articles."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from . import categories as category_tree
+from .fields import SanitizedHTMLField
+from .querysets import ArticleQuerySet
+from .slugs import slug_from, unique_slug
+from .text import summarize
+from .validators import validate_image_url
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, allow_unicode=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent section"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Lower numbers come first in menus.")
+    )
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "slug"], name="category_unique_slug_in_parent"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=models.Q(parent=None), name="category_unique_top_level_slug"
+            ),
+        ]
+
+    def __str__(self):
+        return " › ".join(node.name for node in self.ancestors(include_self=True)) or self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            siblings = Category.objects.filter(parent=self.parent_id).exclude(pk=self.pk)
+            self.slug = unique_slug(siblings, self.name, max_length=100, fallback="section")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"path": self.path})
+
+    def clean(self):
+        if self.pk and self.parent_id:
+            node, seen = self.parent, set()
+            while node is not None and node.pk not in seen:
+                if node.pk == self.pk:
+                    raise ValidationError({"parent": _("A section cannot be placed inside itself.")})
+                seen.add(node.pk)
+                node = node.parent
+
+    @property
+    def path(self):
+        """Slugs from the top-level section down, joined by ``/``."""
+        cached = getattr(self, "_path", None)
+        if cached is None:
+            self._path = "/".join(node.slug for node in self.ancestors(include_self=True))
+        return self._path
+
+    def ancestors(self, *, include_self=False):
+        chain = category_tree.get_tree().ancestors(self.pk, include_self=include_self)
+        if include_self and not chain:  # not saved yet, or saved after the tree was read
+            chain = [self]
+        return chain
+
+    @property
+    def depth(self):
+        return len(self.ancestors())
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, allow_unicode=True, unique=True, blank=True)
+    bio = models.TextField(_("biography"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+    )
+
+    class Meta:
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Author.objects.exclude(pk=self.pk), self.name, max_length=100, fallback="author")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        allow_unicode=True,
+        unique=True,
+        blank=True,
+        help_text=_("Filled from the title when left blank."),
+    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Plain text; made from the body when left blank."))
+    body = SanitizedHTMLField(_("body"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    categories = models.ManyToManyField(Category, verbose_name=_("sections"), blank=True, related_name="articles")
+    authors = models.ManyToManyField(
+        Author, verbose_name=_("authors"), through="Byline", blank=True, related_name="articles"
+    )
+    tags = TaggableManager(verbose_name=_("tags"), blank=True)
+    allow_comments = models.BooleanField(_("allow comments"), default=True)
+    head_image = models.ImageField(_("head image"), upload_to="articles/%Y/%m/", blank=True)
+    head_image_url = models.CharField(
+        _("head image URL"),
+        max_length=1000,
+        blank=True,
+        validators=[validate_image_url],
+        help_text=_("An image on another site, used when no head image is uploaded."),
+    )
+    head_image_alt = models.CharField(_("head image alt text"), max_length=255, blank=True)
+    thumbnail_url = models.CharField(
+        _("thumbnail URL"), max_length=1000, blank=True, validators=[validate_image_url]
+    )
+    source_key = models.CharField(
+        _("source"),
+        max_length=500,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("Where an imported article came from."),
+    )
+    source_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-published_at", "-id"]
+        permissions = [("publish_article", _("Can publish and unpublish articles"))]
+        indexes = [
+            # The public lists: published, newest first.
+            models.Index(fields=["status", "-published_at", "-id"], name="article_status_published"),
+            models.Index(fields=["-updated_at"], name="article_updated"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "review", "published"]), name="article_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article.objects.exclude(pk=self.pk), self.title)
+        if not self.summary.strip():
+            self.summary = summarize(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or slug_from(self.title)})
+
+    @property
+    def is_live(self):
+        from django.utils import timezone
+
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
+
+    @property
+    def byline_authors(self):
+        """Authors in byline order (uses the prefetch when there is one)."""
+        return list(self.authors.all())
+
+    @property
+    def image_url(self):
+        """The head image to show: the uploaded one, else the external one."""
+        if self.head_image:
+            return self.head_image.url
+        return self.head_image_url
+
+    @property
+    def card_image_url(self):
+        """The small picture for list pages."""
+        return self.thumbnail_url or self.image_url
+
+    @property
+    def section(self):
+        """The top-level section of the first category, for list pages."""
+        for category in self.categories.all():
+            chain = category.ancestors(include_self=True)
+            return chain[0] if chain else category
+        return None
+
+    def set_authors(self, authors):
+        """Replace the bylines with ``authors``, in that order."""
+        self.bylines.all().delete()
+        Byline.objects.bulk_create(
+            Byline(article=self, author=author, position=position) for position, author in enumerate(authors)
+        )
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, verbose_name=_("author"), on_delete=models.CASCADE, related_name="bylines")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author")]
+
+    def __str__(self):
+        return str(self.author)
+
+
+post_save.connect(category_tree.forget_tree, sender=Category, dispatch_uid="category_tree_save")
+post_delete.connect(category_tree.forget_tree, sender=Category, dispatch_uid="category_tree_delete")

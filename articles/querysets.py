@@ -1,0 +1,53 @@
+"""Table-level reads of articles."""
+
+from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see now: published, and its time has come.
+
+        A scheduled article is published with a future ``published_at``; it
+        appears by itself when that time passes, with no job to run.
+        """
+        return self.filter(status="published", published_at__lte=timezone.now())
+
+    def drafts(self):
+        return self.filter(status="draft")
+
+    def in_review(self):
+        return self.filter(status="review")
+
+    def scheduled(self):
+        return self.filter(status="published", published_at__gt=timezone.now())
+
+    def in_category(self, category):
+        """Articles filed under ``category`` or any section below it."""
+        from .categories import get_tree
+
+        ids = get_tree().descendant_ids(category.pk)
+        matching = self.model.categories.through.objects.filter(category_id__in=ids)
+        return self.filter(pk__in=matching.values("article_id"))
+
+    def by_author(self, author):
+        return self.filter(bylines__author=author)
+
+    def tagged(self, tag):
+        return self.filter(tags__pk=tag.pk)
+
+    def with_relations(self):
+        """Prefetch bylines (in order), sections and tags: three queries in all,
+        whatever the number of articles."""
+        from .models import Author
+
+        return self.prefetch_related(
+            Prefetch("authors", queryset=Author.objects.order_by("bylines__position")),
+            "categories",
+            "tags",
+        )
+
+    def for_listing(self):
+        """What list pages need: relations prefetched, bodies left behind."""
+        return self.with_relations().defer("body")

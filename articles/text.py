@@ -1,0 +1,55 @@
+"""Plain text from article HTML: for summaries, feeds and search."""
+
+import re
+from html.parser import HTMLParser
+
+SUMMARY_LENGTH = 120
+
+_BLOCK_TAGS = {
+    "p", "br", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+    "blockquote", "pre", "figcaption", "table", "ul", "ol", "dd", "dt",
+}  # fmt: skip
+_SENTENCE_END = re.compile(r"[。！？!?；;…]|\.(?=\s|$)")
+_SPACE = re.compile(r"[ \t\r\f\v\u3000\xa0]+")
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def html_to_text(html):
+    """The readable text of ``html``: one line per block, spaces collapsed."""
+    extractor = _TextExtractor()
+    extractor.feed(html or "")
+    extractor.close()
+    lines = (_SPACE.sub(" ", line).strip() for line in "".join(extractor.parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def summarize(html, limit=SUMMARY_LENGTH):
+    """A plain-text summary of at most ``limit`` characters.
+
+    Chinese has no spaces to cut at, so cut after the last sentence end that
+    fits; only when none falls in the second half, cut mid-sentence and mark
+    it with an ellipsis.
+    """
+    text = html_to_text(html).replace("\n", " ")
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    ends = [match.end() for match in _SENTENCE_END.finditer(head)]
+    if ends and ends[-1] >= limit // 2:
+        return head[: ends[-1]].strip()
+    return head[: limit - 1].rstrip() + "…"

@@ -1,0 +1,20 @@
+"""gunicorn settings for `make run` and `make serve` (override with GUNICORN_CMD_ARGS)."""
+
+import os
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+# Read the settings now, in the master process, so a missing SECRET_KEY stops
+# the server at once with its one-sentence message instead of failing workers.
+django.setup()
+
+wsgi_app = "newsroom.wsgi:application"
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 10
+accesslog = "-" if os.environ.get("ACCESS_LOG", "1") == "1" else None
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
