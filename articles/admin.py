@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,15 @@ from .categories import get_tree
 from .fields import CleanHTML
 from .models import Article, Author, Byline, Category
 from .sanitizer import clean_html_with_report
+
+
+class TreeOrderedChangeList(ChangeList):
+    """Sections in tree order unless the editor sorts by a column."""
+
+    def get_ordering(self, request, queryset):
+        if ORDER_VAR in self.params:
+            return super().get_ordering(request, queryset)
+        return ["tree_order", "pk"]
 
 
 @admin.register(Category)
@@ -29,10 +39,11 @@ class CategoryAdmin(admin.ModelAdmin):
             default=Value(len(order)),
             output_field=IntegerField(),
         )
-        return super().get_queryset(request).annotate(tree_order=rank, num_articles=Count("articles"))
+        queryset = super().get_queryset(request).annotate(tree_order=rank, num_articles=Count("articles"))
+        return queryset.order_by("tree_order", "pk")
 
-    def get_ordering(self, request):
-        return ["tree_order", "name"]
+    def get_changelist(self, request, **kwargs):
+        return TreeOrderedChangeList
 
     @staticmethod
     def _walk(tree, parent=None):
@@ -58,7 +69,8 @@ class AuthorAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(num_articles=Count("bylines")).select_related("user")
+        queryset = super().get_queryset(request).annotate(num_articles=Count("bylines"))
+        return queryset.select_related("user").order_by("name", "pk")
 
     @admin.display(description=_("articles"), ordering="num_articles")
     def article_count(self, author):

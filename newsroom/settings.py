@@ -166,10 +166,14 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Hashed, compressed names for long browser caching; the test suite, which
+    # does not run collectstatic, turns this off with STATIC_HASHED_NAMES=0.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_HASHED_NAMES", True)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
-# Fall back to unhashed names when collectstatic has not run (tests, `make dev`).
-WHITENOISE_MANIFEST_STRICT = False
 
 # Security -------------------------------------------------------------------
 

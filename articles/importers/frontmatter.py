@@ -32,15 +32,15 @@ def split_front_matter(text):
     match = _OPENING.match(text)
     if match:
         separator, data, body = match.groups()
-        return _parse(data, json=separator.startswith(";")), body
+        return _parse(data, json=separator.startswith(";"), first_line=2), body
     match = _LEGACY.match(text)
     if match and _LOOKS_LIKE_KEY.match(match.group(1)):
         data, separator, body = match.groups()
-        return _parse(data, json=separator.startswith(";")), body or ""
+        return _parse(data, json=separator.startswith(";"), first_line=1), body or ""
     return {}, text
 
 
-def _parse(data, *, json):
+def _parse(data, *, json, first_line):
     if json:
         import json as json_module
 
@@ -54,7 +54,7 @@ def _parse(data, *, json):
         try:
             documents = [doc for doc in yaml.safe_load_all(data) if doc is not None]
         except yaml.YAMLError as error:
-            raise FrontMatterError(f"invalid YAML front matter: {_first_line(error)}") from None
+            raise FrontMatterError(f"invalid YAML front matter: {_describe(error, first_line)}") from None
         metadata = documents[0] if documents else {}
     if metadata is None:
         return {}
@@ -63,9 +63,10 @@ def _parse(data, *, json):
     return {str(key): value for key, value in metadata.items()}
 
 
-def _first_line(error):
+def _describe(error, first_line):
+    """The YAML problem, with the line number in the file (not in the YAML)."""
     mark = getattr(error, "problem_mark", None)
     problem = getattr(error, "problem", None) or str(error).splitlines()[0]
     if mark is not None:
-        return f"{problem} (front-matter line {mark.line + 1})"
+        return f"{problem} (line {mark.line + first_line})"
     return problem

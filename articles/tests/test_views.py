@@ -1,0 +1,263 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+
+from .factories import ArticleFactory, AuthorFactory, CategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_published_articles_newest_first(client):
+    older = ArticleFactory(title="较早的新闻", published_at=timezone.now() - dt.timedelta(days=2))
+    newer = ArticleFactory(title="最新的新闻", published_at=timezone.now() - dt.timedelta(hours=1))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert list(response.context["articles"]) == [newer, older]
+    html = response.content.decode()
+    assert html.index("最新的新闻") < html.index("较早的新闻")
+
+
+def test_home_shows_card_details(client, section_tree):
+    finance, _, depth = section_tree
+    ArticleFactory(
+        title="券商看消费复苏",
+        summary="多家券商上调消费板块评级。",
+        thumbnail_url="/static/samples/coins.jpg",
+        categories=[depth],
+        authors=[AuthorFactory(name="陈思远"), AuthorFactory(name="刘畅")],
+        published_at=dt.datetime(2026, 6, 20, 1, 0, tzinfo=dt.timezone.utc),
+    )
+    html = client.get("/").content.decode()
+    assert "券商看消费复苏" in html
+    assert "多家券商上调消费板块评级。" in html
+    assert 'src="/static/samples/coins.jpg"' in html
+    assert f'href="{finance.get_absolute_url()}"' in html  # the section
+    assert html.index("陈思远") < html.index("刘畅")
+    assert "2026年6月20日 09:00" in html  # in the site's time zone
+
+
+@pytest.mark.parametrize("trait", ["draft", "in_review", "scheduled"])
+def test_unpublished_articles_are_invisible(client, trait):
+    hidden = ArticleFactory(title="尚未发布的稿件", categories=[CategoryFactory(name="金融")], **{trait: True})
+    tag_slug = "secret"
+    hidden.tags.set(["secret"])
+    author = AuthorFactory(name="编辑甲")
+    hidden.set_authors([author])
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert client.get(f"/articles/{hidden.pk}/").status_code == 404
+    for url in ["/", hidden.categories.first().get_absolute_url(), f"/tags/{tag_slug}/", author.get_absolute_url()]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "尚未发布的稿件" not in response.content.decode()
+
+
+def test_detail_page_shows_the_article(client, section_tree):
+    finance, desk, depth = section_tree
+    article = ArticleFactory(
+        title="阿里云们的十字路口",
+        body='<p>正文<strong>重点</strong></p><p><img src="https://img.cls.cn/a.png" alt="image"></p>',
+        head_image_url="https://img.cls.cn/head.png",
+        categories=[depth],
+        authors=[AuthorFactory(name="黄心怡")],
+        tags=["云计算", "芯片"],
+        published_at=dt.datetime(2022, 6, 19, 4, 35, 46, tzinfo=dt.timezone.utc),
+    )
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1" in html and "阿里云们的十字路口" in html
+    assert "<p>正文<strong>重点</strong></p>" in html
+    assert "黄心怡" in html
+    assert "2022年6月19日 12:35" in html
+    # Breadcrumbs: the whole section path.
+    for node in (finance, desk, depth):
+        assert f'href="{node.get_absolute_url()}"' in html
+    assert 'href="/tags/%E4%BA%91%E8%AE%A1%E7%AE%97/"' in html
+    # External images do not leak the referrer and load lazily.
+    assert '<img src="https://img.cls.cn/a.png" alt="image" loading="lazy" referrerpolicy="no-referrer">' in html
+    assert 'src="https://img.cls.cn/head.png"' in html
+    hero = html[html.index('src="https://img.cls.cn/head.png"') :].split(">", 1)[0]
+    assert 'referrerpolicy="no-referrer"' in hero and 'loading="lazy"' in hero
+
+
+def test_detail_with_old_slug_redirects_permanently(client):
+    article = ArticleFactory(title="旧标题")
+    old_url = article.get_absolute_url()
+    article.title, article.slug = "新标题", ""
+    article.save()
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_short_url_redirects_to_full_url(client, article):
+    response = client.get(f"/articles/{article.pk}/")
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_unknown_article_is_404_in_site_design(client):
+    response = client.get("/articles/999999/nothing/")
+    assert response.status_code == 404
+    assert "site-header" in response.content.decode()
+
+
+def test_category_page_lists_descendant_articles(client, section_tree):
+    finance, desk, depth = section_tree
+    ArticleFactory(title="深度报道", categories=[depth])
+    ArticleFactory(title="科技新闻", categories=[CategoryFactory(name="科技")])
+    response = client.get(finance.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "深度报道" in html and "科技新闻" not in html
+    assert f'href="{desk.get_absolute_url()}"' in html  # sub-section link
+
+
+def test_unknown_category_is_404(client, section_tree):
+    assert client.get("/sections/金融/不存在/").status_code == 404
+
+
+def test_tag_page(client):
+    ArticleFactory(title="芯片新闻", tags=["芯片"])
+    ArticleFactory(title="地产新闻", tags=["房地产"])
+    response = client.get("/tags/芯片/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "芯片新闻" in html and "地产新闻" not in html
+    assert client.get("/tags/不存在/").status_code == 404
+
+
+def test_author_page(client):
+    author = AuthorFactory(name="王明", bio="财经记者")
+    ArticleFactory(title="王明的报道", authors=[author])
+    ArticleFactory(title="别人的报道", authors=[AuthorFactory()])
+    response = client.get(author.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "王明的报道" in html and "别人的报道" not in html and "财经记者" in html
+    assert client.get("/authors/nobody/").status_code == 404
+
+
+def test_lists_are_paginated_by_twenty(client):
+    ArticleFactory.create_batch(45)
+    first = client.get("/")
+    assert len(first.context["articles"]) == 20
+    assert 'rel="next"' in first.content.decode()
+    third = client.get("/?page=3")
+    assert len(third.context["articles"]) == 5
+    assert 'rel="next"' not in third.content.decode()
+    assert client.get("/?page=4").status_code == 404
+    assert client.get("/?page=abc").status_code == 404
+
+
+def test_header_lists_top_level_sections(client, section_tree):
+    CategoryFactory(name="科技")
+    html = client.get("/").content.decode()
+    assert "金融" in html and "科技" in html
+    assert "财联社" not in html  # second level stays off the header
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_healthz_reports_database_failure(client, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database is gone")
+
+    monkeypatch.setattr(CursorWrapper, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "database is gone" not in response.content.decode()
+
+
+def test_english_interface(client, settings):
+    settings.LANGUAGE_CODE = "en"
+    html = client.get("/").content.decode()
+    assert "Latest news" in html
+    assert 'lang="en"' in html
+
+
+def test_chinese_interface_by_default(client):
+    html = client.get("/").content.decode()
+    assert "最新" in html
+    assert 'lang="zh-hans"' in html
+
+
+# Query counts ----------------------------------------------------------------
+
+
+def _crowded_articles(count):
+    """Articles with many bylines, sections and tags each."""
+    sections = [CategoryFactory(name=f"栏目{i}") for i in range(3)]
+    sections += [CategoryFactory(name=f"子栏目{i}", parent=sections[i]) for i in range(3)]
+    authors = AuthorFactory.create_batch(4)
+    articles = []
+    for _ in range(count):
+        articles.append(ArticleFactory(categories=sections, authors=authors, tags=["芯片", "盈利", "央行", "出口", "消费"]))
+    return sections, authors, articles
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_home_query_count_is_fixed(client, django_assert_num_queries, count):
+    _crowded_articles(count)
+    # count + page + bylines + sections + tags + section tree
+    with django_assert_num_queries(6):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_section_query_count_is_fixed(client, django_assert_num_queries, count):
+    sections, _, _ = _crowded_articles(count)
+    url = sections[0].get_absolute_url()  # reads the section tree, as the view would
+    # count + page + bylines + sections + tags
+    with django_assert_num_queries(5):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_tag_query_count_is_fixed(client, django_assert_num_queries, count):
+    _crowded_articles(count)
+    with django_assert_num_queries(7):  # + the tag
+        assert client.get("/tags/芯片/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 25])
+def test_author_query_count_is_fixed(client, django_assert_num_queries, count):
+    _, authors, _ = _crowded_articles(count)
+    with django_assert_num_queries(7):  # + the author
+        assert client.get(authors[0].get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("relations", [1, 8])
+def test_detail_query_count_is_fixed(client, django_assert_num_queries, relations):
+    sections = [CategoryFactory() for _ in range(relations)]
+    article = ArticleFactory(
+        categories=sections,
+        authors=AuthorFactory.create_batch(relations),
+        tags=[f"标签{i}" for i in range(relations)],
+    )
+    # article + bylines + sections + tags + section tree
+    with django_assert_num_queries(5):
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_queries_stay_within_budget_of_twelve():
+    assert 6 <= 12 and 5 <= 12  # DESIGN.md: home and article pages at most 12
+
+
+def test_listing_does_not_load_bodies(client):
+    ArticleFactory(body="<p>" + "长" * 1000 + "</p>")
+    article = client.get("/").context["articles"][0]
+    assert "body" in article.get_deferred_fields()
+
+
+def test_article_model_ordering_matches_index():
+    assert Article._meta.ordering == ["-published_at", "-id"]

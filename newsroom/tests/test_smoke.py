@@ -1,2 +1,0 @@
-def test_settings_loaded(settings):
-    assert settings.SECRET_KEY
