@@ -1,12 +1,15 @@
 """The newsroom's content: sections, authors and articles."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 from . import categories as category_tree
 from .fields import SanitizedHTMLField
@@ -138,6 +141,8 @@ class Article(models.Model):
         Author, verbose_name=_("authors"), through="Byline", blank=True, related_name="articles"
     )
     tags = TaggableManager(verbose_name=_("tags"), blank=True)
+    # The tag links as rows, so revisions can follow them.
+    tagged_items = GenericRelation(TaggedItem, related_query_name="article")
     allow_comments = models.BooleanField(_("allow comments"), default=True)
     head_image = models.ImageField(_("head image"), upload_to="articles/%Y/%m/", blank=True)
     head_image_url = models.CharField(
@@ -160,8 +165,46 @@ class Article(models.Model):
         editable=False,
         help_text=_("Where an imported article came from."),
     )
+    legacy_path = models.CharField(
+        _("old address"),
+        max_length=500,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("The path this article had on the old site; it answers with a permanent redirect."),
+    )
     source_checksum = models.CharField(max_length=64, blank=True, editable=False)
     imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Counts saves; a form that started from an older version is stale.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -202,8 +245,6 @@ class Article(models.Model):
 
     @property
     def is_live(self):
-        from django.utils import timezone
-
         return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
 
     @property
@@ -252,6 +293,59 @@ class Byline(models.Model):
 
     def __str__(self):
         return str(self.author)
+
+
+class ArticleEvent(models.Model):
+    """One workflow transition: who moved which article from what to what."""
+
+    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=Article.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=Article.Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    scheduled_for = models.DateTimeField(_("publication time"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("workflow event")
+        verbose_name_plural = _("workflow events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.article}: {self.from_status or '—'} → {self.to_status}"
+
+
+class FeedSubscription(models.Model):
+    """An RSS or Atom feed that ``import_feed --all`` polls."""
+
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    url = models.URLField(_("feed address"), max_length=1000, unique=True)
+    category_path = models.CharField(
+        _("section path"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where its entries are filed, e.g. “金融/财联社/快讯” (created when missing)."),
+    )
+    byline = models.CharField(_("byline"), max_length=200, blank=True)
+    default_status = models.CharField(
+        _("status of new entries"), max_length=16, choices=Article.Status.choices, default=Article.Status.DRAFT
+    )
+    active = models.BooleanField(_("active"), default=True)
+    etag = models.CharField(max_length=500, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+    last_fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feed subscription")
+        verbose_name_plural = _("feed subscriptions")
+        ordering = ["title", "url"]
+
+    def __str__(self):
+        return self.title or self.url
 
 
 post_save.connect(category_tree.forget_tree, sender=Category, dispatch_uid="category_tree_save")

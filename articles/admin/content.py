@@ -6,10 +6,10 @@ from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from .categories import get_tree
-from .fields import CleanHTML
-from .models import Article, Author, Byline, Category
-from .sanitizer import clean_html_with_report
+from ..categories import get_tree
+from ..fields import CleanHTML
+from ..models import Article, Author, Byline, Category
+from ..sanitizer import clean_html_with_report
 
 
 class TreeOrderedChangeList(ChangeList):

@@ -1,0 +1,22 @@
+"""Old addresses (from the site the articles were imported from) keep working."""
+
+from django.http import HttpResponsePermanentRedirect
+
+from .models import Article
+
+
+class LegacyRedirectMiddleware:
+    """On a 404, look the path up among the articles' old addresses and
+    answer 301 to the article's current address instead."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404:
+            return response
+        article = Article.objects.published().filter(legacy_path=request.path).only("pk", "slug").first()
+        if article is None:
+            return response
+        return HttpResponsePermanentRedirect(article.get_absolute_url())
