@@ -238,6 +238,8 @@ class Article(models.Model):
             self.slug = unique_slug(Article.objects.exclude(pk=self.pk), self.title)
         if not self.summary.strip():
             self.summary = summarize(self.body)
+        if kwargs.get("update_fields") is None:
+            self.version += 1  # a content save; status moves save only their fields
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

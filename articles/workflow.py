@@ -1,0 +1,151 @@
+"""The editorial workflow: the only code that changes an article's status.
+
+    draft ──submit──▶ review ──publish──▶ published
+      ▲                 │                     │
+      └─request_changes─┘                     │
+      └────────────────unpublish──────────────┘
+
+``publish`` also takes drafts (an editor may publish directly), and a future
+``at`` schedules the article: it is published, and ``Article.objects.published()``
+shows it once that time has passed, with no job to run.
+
+Each function takes the article and keyword-only arguments, runs in one
+transaction with the article's row locked, raises ``PermissionDenied`` for a
+user without the right and ``TransitionError`` for a move that does not apply
+to the current status, and writes one ``ArticleEvent`` when it succeeds.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Article, ArticleEvent
+
+Status = Article.Status
+
+
+class TransitionError(Exception):
+    """The move does not apply to the article's current status."""
+
+
+WorkflowError = TransitionError
+
+
+class _System:
+    """The actor for moves made by the system itself (importers), not by a person."""
+
+    is_authenticated = True
+    is_superuser = True
+    pk = None
+
+    def has_perm(self, perm, obj=None):
+        return True
+
+    def __repr__(self):
+        return "SYSTEM"
+
+
+SYSTEM = _System()
+
+
+def can_publish(user):
+    return user is SYSTEM or bool(user and user.is_active and user.has_perm("articles.publish_article"))
+
+
+def is_own(user, article):
+    """Whether ``user`` created ``article`` or is one of its bylines."""
+    if user is SYSTEM or not getattr(user, "pk", None) or article.pk is None:
+        return False
+    return article.created_by_id == user.pk or article.bylines.filter(author__user=user).exists()
+
+
+def can_edit(user, article):
+    """Editors edit any article at any time; writers their own drafts only."""
+    if can_publish(user):
+        return True
+    if not (user and user.is_active and user.has_perm("articles.change_article")):
+        return False
+    return article.status == Status.DRAFT and is_own(user, article)
+
+
+@transaction.atomic
+def submit(article, *, user):
+    """A writer (or editor) sends a draft for review."""
+    current = _lock(article)
+    if not (can_publish(user) or (is_own(user, current) and user.has_perm("articles.change_article"))):
+        raise PermissionDenied(_("You may not submit this article."))
+    _expect(current, {Status.DRAFT}, _("submitted for review"))
+    return _move(article, current, Status.REVIEW, user)
+
+
+@transaction.atomic
+def request_changes(article, *, user, note):
+    """An editor sends an article in review back to its writer, saying why."""
+    if not can_publish(user):
+        raise PermissionDenied(_("Only editors may request changes."))
+    if not (note or "").strip():
+        raise ValueError(_("Say what should change: a note is required."))
+    current = _lock(article)
+    _expect(current, {Status.REVIEW}, _("sent back"))
+    return _move(article, current, Status.DRAFT, user, note=note.strip())
+
+
+@transaction.atomic
+def publish(article, *, user, at=None):
+    """An editor publishes now, or at ``at`` (a future time schedules it)."""
+    if not can_publish(user):
+        raise PermissionDenied(_("Only editors may publish."))
+    if at is not None and timezone.is_naive(at):
+        raise ValueError("publish(at=...) needs an aware datetime")
+    current = _lock(article)
+    _expect(current, {Status.DRAFT, Status.REVIEW}, _("published"))
+    when = at or timezone.now()
+    for target in (article, current):
+        target.published_at = when
+        target.published_by = None if user is SYSTEM else user
+    scheduled = when if when > timezone.now() else None
+    return _move(article, current, Status.PUBLISHED, user, scheduled_for=scheduled, extra_fields=["published_at", "published_by"])
+
+
+@transaction.atomic
+def unpublish(article, *, user, note=""):
+    """An editor takes a published (or scheduled) article back to draft."""
+    if not can_publish(user):
+        raise PermissionDenied(_("Only editors may unpublish."))
+    current = _lock(article)
+    _expect(current, {Status.PUBLISHED}, _("unpublished"))
+    for target in (article, current):
+        target.published_at = None
+    return _move(article, current, Status.DRAFT, user, note=(note or "").strip(), extra_fields=["published_at"])
+
+
+def _lock(article):
+    """The article's row as the database has it now, locked until commit."""
+    if article.pk is None:
+        raise TransitionError(_("Save the article before changing its status."))
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
+def _expect(current, allowed, verb):
+    if current.status not in allowed:
+        raise TransitionError(
+            _("“%(title)s” is %(status)s and cannot be %(verb)s.")
+            % {"title": current.title, "status": current.get_status_display(), "verb": verb}
+        )
+
+
+def _move(article, current, to_status, user, *, note="", scheduled_for=None, extra_fields=()):
+    from_status = current.status
+    for target in (article, current):
+        target.status = to_status
+    current.save(update_fields=["status", "updated_at", *extra_fields])
+    article.updated_at = current.updated_at
+    return ArticleEvent.objects.create(
+        article=current,
+        actor=None if user is SYSTEM else user,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        scheduled_for=scheduled_for,
+    )
