@@ -7,6 +7,8 @@ origin: the admin, an importer, a feed, the shell.
 """
 
 import html
+import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from bleach import html5lib_shim
@@ -43,6 +45,7 @@ DROPPED_WITH_CONTENT = frozenset(
 # Headings start at h2: the page's own title is its only h1.
 RENAMED_TAGS = {"h1": "h2"}
 
+_TAG_NAME = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)")
 _NUMBER_ATTRIBUTES = {"width", "height", "colspan", "rowspan", "start"}
 _ATTRIBUTES = {
     "a": {"href", "title"},
@@ -148,9 +151,25 @@ class _ResolveEntitiesFilter(html5lib_shim.Filter):
     def __iter__(self):
         for token in super().__iter__():
             if token["type"] == "Entity":
-                yield {"type": "Characters", "data": html.unescape(f"&{token['name']};")}
-            else:
-                yield token
+                text = html.unescape(f"&{token['name']};")
+                # Control characters stay entities: as characters the parser
+                # would rewrite them (CR to LF), so a second cleaning would
+                # change the text.
+                if not any(unicodedata.category(char) == "Cc" for char in text):
+                    token = {"type": "Characters", "data": text}
+            yield token
+
+
+class _PreNewlineFilter(html5lib_shim.Filter):
+    """Keep a newline that starts a ``<pre>``: parsers drop the first one."""
+
+    def __iter__(self):
+        after_pre = False
+        for token in super().__iter__():
+            if after_pre and token["type"] in ("Characters", "SpaceCharacters") and token["data"].startswith("\n"):
+                token = {**token, "data": "\n" + token["data"]}
+            after_pre = token["type"] == "StartTag" and token["name"] == "pre"
+            yield token
 
 
 def _is_external(url):
@@ -166,6 +185,16 @@ class _NewsCleaner(Cleaner):
             protocols=ALLOWED_PROTOCOLS,
             strip=True,
             strip_comments=True,
+        )
+        # Always double quotes: bleach restores "&" only in double-quoted values.
+        self.serializer = html5lib_shim.BleachHTMLSerializer(
+            quote_attr_values="always",
+            quote_char='"',
+            omit_optional_tags=False,
+            escape_lt_in_attrs=True,
+            resolve_entities=False,
+            sanitize=False,
+            alphabetical_attributes=False,
         )
         # Parse the dropped and renamed elements as elements (not text), so the
         # pre-filter can see them and remove them whole.
@@ -191,8 +220,15 @@ class _NewsCleaner(Cleaner):
             strip_html_comments=True,
             allowed_protocols=self.protocols,
         )
-        stream = _ResolveEntitiesFilter(_ImageDefaultsFilter(stream))
-        return self.serializer.render(stream).strip(), report
+        stream = _PreNewlineFilter(_ResolveEntitiesFilter(_ImageDefaultsFilter(stream)))
+        cleaned = self.serializer.render(stream).strip()
+        # The parser unwraps other unknown tags before the filters see them;
+        # name them from the source for the editor's report.
+        for name in set(_TAG_NAME.findall(text)):
+            name = name.lower()
+            if name not in ALLOWED_TAGS and name not in DROPPED_WITH_CONTENT and name not in RENAMED_TAGS:
+                report.add(f"<{name}> tag")
+        return cleaned, report
 
 
 _cleaner = _NewsCleaner()

