@@ -297,6 +297,15 @@ class Byline(models.Model):
         return str(self.author)
 
 
+class ArticleInReview(Article):
+    """The editors' review queue in the admin: articles waiting for a decision."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("article in review")
+        verbose_name_plural = _("review queue")
+
+
 class ArticleEvent(models.Model):
     """One workflow transition: who moved which article from what to what."""
 
@@ -312,7 +321,7 @@ class ArticleEvent(models.Model):
 
     class Meta:
         verbose_name = _("workflow event")
-        verbose_name_plural = _("workflow events")
+        verbose_name_plural = _("recent activity")
         ordering = ["-created_at", "-id"]
 
     def __str__(self):

@@ -15,4 +15,6 @@ urlpatterns = [
     path("sections/<catpath:path>/", views.CategoryView.as_view(), name="category"),
     path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("authors/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("preview/<int:pk>/", views.preview, name="preview"),
+    path("preview/shared/<str:token>/", views.shared_preview, name="shared_preview"),
 ]

@@ -3,14 +3,18 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.db import connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from . import previews, workflow
 from .categories import get_tree
 from .models import Article, Author
 
@@ -87,9 +91,56 @@ class ArticleDetailView(DetailView):
         return Article.objects.published().with_relations()
 
     def get_context_data(self, **kwargs):
-        tree = get_tree()
-        trails = [tree.ancestors(category.pk, include_self=True) for category in self.object.categories.all()]
-        return super().get_context_data(trails=[trail for trail in trails if trail], **kwargs)
+        return super().get_context_data(trails=section_trails(self.object), **kwargs)
+
+
+def section_trails(article):
+    """Breadcrumbs: the path down to each of the article's sections."""
+    tree = get_tree()
+    trails = [tree.ancestors(category.pk, include_self=True) for category in article.categories.all()]
+    return [trail for trail in trails if trail]
+
+
+def _render_preview(request, article, *, shared):
+    response = render(
+        request,
+        "articles/article_detail.html",
+        {"article": article, "trails": section_trails(article), "preview": True, "shared_preview": shared},
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@login_required
+def preview(request, pk):
+    """Any article, in the public design, for those who may edit it."""
+    article = get_object_or_404(Article.objects.with_relations(), pk=pk)
+    user = request.user
+    if not (workflow.can_publish(user) or workflow.is_own(user, article)):
+        raise Http404  # not 403: do not confirm that the article exists
+    return _render_preview(request, article, shared=False)
+
+
+def shared_preview(request, token):
+    """A draft shown by a signed link, to someone without an account."""
+    try:
+        article = previews.article_for_token(token)
+    except previews.ExpiredLink:
+        return _preview_unavailable(request, _("This preview link has expired. Ask the newsroom for a new one."))
+    except previews.ChangedSinceShared:
+        return _preview_unavailable(
+            request, _("The article has changed since this link was made. Ask the newsroom for a new link.")
+        )
+    except signing.BadSignature:
+        raise Http404 from None
+    return _render_preview(request, article, shared=True)
+
+
+def _preview_unavailable(request, message):
+    response = render(request, "articles/preview_unavailable.html", {"message": message}, status=410)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def article_redirect(request, pk):

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import notifications
 from .models import Article, ArticleEvent
 
 Status = Article.Status
@@ -76,7 +77,9 @@ def submit(article, *, user):
     if not (can_publish(user) or (is_own(user, current) and user.has_perm("articles.change_article"))):
         raise PermissionDenied(_("You may not submit this article."))
     _expect(current, {Status.DRAFT}, _("submitted for review"))
-    return _move(article, current, Status.REVIEW, user)
+    event = _move(article, current, Status.REVIEW, user)
+    transaction.on_commit(lambda: notifications.article_submitted(current, user))
+    return event
 
 
 @transaction.atomic
@@ -88,7 +91,9 @@ def request_changes(article, *, user, note):
         raise ValueError(_("Say what should change: a note is required."))
     current = _lock(article)
     _expect(current, {Status.REVIEW}, _("sent back"))
-    return _move(article, current, Status.DRAFT, user, note=note.strip())
+    event = _move(article, current, Status.DRAFT, user, note=note.strip())
+    transaction.on_commit(lambda: notifications.changes_requested(current, user, event.note))
+    return event
 
 
 @transaction.atomic

@@ -2,12 +2,13 @@
 
 import os
 
-import django
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-# Read the settings now, in the master process, so a missing SECRET_KEY stops
-# the server at once with its one-sentence message instead of failing workers.
-django.setup()
+# Read the settings (only the settings: no apps, so a reload still picks up new
+# code) in the master process, so a missing SECRET_KEY stops the server at
+# once with its one-sentence message instead of failing every worker.
+settings.SECRET_KEY  # noqa: B018
 
 wsgi_app = "newsroom.wsgi:application"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
