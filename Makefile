@@ -55,7 +55,7 @@ e2e: install
 
 # Refresh locale/*.po from the code and templates, then compile (needs GNU gettext).
 messages: install
-	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --no-obsolete
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --no-obsolete --no-wrap
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 clean:

@@ -211,7 +211,6 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = [StatusFilter, "categories", ("authors", admin.RelatedOnlyFieldListFilter), "published_at"]
     list_select_related = ["last_edited_by"]
     search_fields = ["title", "summary", "slug"]
-    date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["categories"]
     inlines = [BylineInline]

@@ -14,11 +14,11 @@ class ReviewQueueAdmin(admin.ModelAdmin):
     list_display = ["title_link", "byline_list", "section_list", "submitted"]
     list_display_links = None
     search_fields = ["title"]
+    ordering = ["updated_at", "pk"]
 
     def get_queryset(self, request):
         # A submit saves the status, so updated_at is the submission time.
-        queryset = super().get_queryset(request).in_review().prefetch_related("authors", "categories")
-        return queryset.order_by("updated_at", "pk")
+        return super().get_queryset(request).in_review().prefetch_related("authors", "categories")
 
     def has_module_permission(self, request):
         return workflow.can_publish(request.user)
