@@ -7,9 +7,12 @@ from django.views.static import serve
 
 from articles.views import healthz
 
+from .views import floor
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("bench/floor", floor, name="bench-floor"),
     # Browsers ask for /favicon.ico on pages that do not name an icon.
     path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("img/favicon.svg"))),
     path("", include("articles.urls")),
