@@ -2,21 +2,30 @@
 
 from django.http import HttpResponsePermanentRedirect
 
+from .importers.permalinks import lookup_candidates
 from .models import Article
 
 
 class LegacyRedirectMiddleware:
     """On a 404, look the path up among the articles' old addresses and
-    answer 301 to the article's current address instead."""
+    answer 301 to the article's current address instead.
+
+    Old addresses are stored decoded and NFC-normalised; a request matches
+    with or without its trailing slash or ``index.html``, whatever its
+    percent-encoding.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 404:
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
-        article = Article.objects.published().filter(legacy_path=request.path).only("pk", "slug").first()
+        candidates = lookup_candidates(request.path)
+        if not candidates:
+            return response
+        article = Article.objects.published().filter(legacy_path__in=candidates).only("pk", "slug").first()
         if article is None:
             return response
         return HttpResponsePermanentRedirect(article.get_absolute_url())

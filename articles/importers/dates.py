@@ -11,8 +11,9 @@ _ISO_LIKE = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _FILENAME_DATE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})-")
-# Before this, a "date" is a generator's placeholder (e.g. year 0900), not news.
+# Outside these, a "date" is a generator's placeholder (e.g. year 0900), not news.
 EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
 
 
 class DateError(ValueError):
@@ -29,13 +30,13 @@ def parse_date(value, tz):
         result = value
     elif isinstance(value, dt.date):
         result = dt.datetime(value.year, value.month, value.day)
-    elif isinstance(value, str) and value.strip():
+    elif isinstance(value, str) and value.strip() and len(value) < 100:
         result = _parse_string(value.strip())
     else:
         raise DateError(f"not a date: {value!r}")
     if result.tzinfo is None:
         result = result.replace(tzinfo=tz)
-    if result.year < EARLIEST_YEAR:
+    if not EARLIEST_YEAR <= result.year <= LATEST_YEAR:
         raise DateError(f"implausible date: {value!r}")
     return result
 
@@ -61,13 +62,13 @@ def _parse_string(text):
         return result
     try:
         return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         raise DateError(f"unreadable date: {text!r}") from None
 
 
 def _zone(text):
     if text.upper() == "Z":
-        return dt.timezone.utc
+        return dt.UTC
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))

@@ -1,137 +1,169 @@
-"""Hexo posts: read one file into ``PostData``, save ``PostData`` as an article.
+"""Hexo posts: read one file into ``ArticleData`` (pure: no database).
 
-Parsing is pure (no database) so it can be tested on its own; saving runs in
-one transaction per post and is idempotent on ``source_key``.
+Front-matter keys reach an article only through the mapping below; every
+other key (``id``, ``layout``, ``wordpress_id``...) is ignored.
+
+=====================  =============================================
+front matter           article
+=====================  =============================================
+title                  title (else the file name, else the first line)
+date                   published_at (else the ``YYYY-MM-DD-`` file-name
+                       prefix, else the file's modification time)
+categories, category   sections: ``[A, B]`` is A › B; a list of lists
+                       is several paths
+tags                   tags (a list, a flow list or a comma string)
+author                 bylines (a string, a list, or ``{name: ...}``)
+comments               allow_comments
+published: false,      a draft (posts under ``_drafts`` too; a post
+password               with a password was secret on the old site)
+status                 ``review`` or ``scheduled`` (written by export_hexo)
+headimg, cover,        head image (the first that is an http(s)
+header-img, photos     address or a site path)
+headimg_alt            head image alt text (written by export_hexo)
+thumbnail              thumbnail
+excerpt, description   summary (else the text before ``<!-- more -->``,
+                       else made from the body by the model)
+slug                   slug, and Hexo's ``:title`` in the permalink
+permalink              the old address (else the ``--permalink`` pattern;
+                       ``:abbrlink`` and other keys fill placeholders)
+=====================  =============================================
 """
 
 import datetime as dt
+import difflib
 import hashlib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
-from markdown_it import MarkdownIt
 
-from ..fields import CleanHTML
-from ..models import Article, Author, Category
-from ..sanitizer import clean_html
-from ..slugs import unique_slug
+from ..models import Article
+from ..slugs import slug_from
 from ..text import html_to_text, summarize
 from ..validators import validate_image_url
+from . import limits, permalinks
+from .assets import asset_folder
 from .dates import DateError, date_from_filename, parse_date
-from .frontmatter import FrontMatterError, split_front_matter
+from .files import MARKDOWN_SUFFIXES, FileError, is_draft_location, read_text
+from .frontmatter import FrontMatterError, read_front_matter
+from .markup import render_body
+from .store import ArticleData
 
-POST_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
-MORE_MARKER = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+Status = Article.Status
+PostData = ArticleData  # the name the rest of the code and the tests know
+
+SUMMARY_LIMIT = 1000
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-")
 _AUTHOR_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
-_IMAGE_KEYS = ["headimg", "cover", "header-img", "thumbnail", "photos"]
-_MAX_TITLE = 255
-
-_markdown = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+_TAG_SEPARATORS = re.compile(r"\s*[,，]\s*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+_HEAD_IMAGE_KEYS = ["headimg", "cover", "header-img", "photos"]
+# Random stock pictures some generators use when an item has none.
+_PLACEHOLDER_IMAGE_HOSTS = ("picsum.photos", "via.placeholder.com", "placehold.co", "placehold.it")
+MAPPED_KEYS = {
+    "title", "date", "categories", "category", "tags", "author", "comments", "published", "password",
+    "status", "headimg", "cover", "header-img", "photos", "headimg_alt", "thumbnail", "excerpt",
+    "description", "slug", "permalink", "updated",
+}  # fmt: skip
+_FALSE = {"false", "no", "off", "0"}
 
 
 class PostError(ValueError):
     """A post that cannot be imported; the message says why."""
 
 
-@dataclass
-class PostData:
-    source_key: str
-    path: Path
-    title: str
-    body: str
-    summary: str
-    published_at: dt.datetime
-    is_draft: bool = False
-    category_paths: list = field(default_factory=list)
-    tags: list = field(default_factory=list)
-    authors: list = field(default_factory=list)
-    allow_comments: bool = True
-    head_image_url: str = ""
-    thumbnail_url: str = ""
-    slug: str = ""
-    checksum: str = ""
-    warnings: list = field(default_factory=list)
+def parse_post(path, root, *, tz, permalink=permalinks.DEFAULT_PATTERN):
+    """Read the Hexo post at ``path`` into ``ArticleData``; raise ``PostError``.
 
-
-def find_posts(paths):
-    """Yield ``(file, root)`` for every post under ``paths``, in a stable order.
-
-    ``root`` is the directory named on the command line (or a file's own
-    directory); the source key is the file's path relative to it.
+    ``root`` is the directory named on the command line: the source key is
+    ``hexo:`` and the path relative to it.
     """
-    for given in paths:
-        given = Path(given)
-        if given.is_dir():
-            for path in sorted(given.rglob("*")):
-                if path.is_file() and path.suffix.lower() in POST_SUFFIXES:
-                    yield path, given
-        else:
-            yield given, given.parent
-
-
-def parse_post(path, root, *, tz):
-    """Read the Hexo post at ``path`` into ``PostData``; raise ``PostError``."""
     path, root = Path(path), Path(root)
+    source_key = "hexo:" + path.relative_to(root).as_posix()
+    if len(source_key) > limits.MAX_PATH_LENGTH:
+        raise PostError(f"the path is too long to remember as a source (more than {limits.MAX_PATH_LENGTH})")
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise PostError(f"cannot read the file: {error.strerror}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise PostError(f"not UTF-8 text (byte {error.start})") from None
-    try:
-        meta, content = split_front_matter(text)
-    except FrontMatterError as error:
+        raw, text = read_text(path)
+        front = read_front_matter(text)
+    except (FileError, FrontMatterError) as error:
         raise PostError(str(error)) from None
 
-    warnings = []
-    body_html = _render_body(content, path.suffix.lower())
-    body_html = clean_html(body_html)
-    title = _title(meta, path, body_html)
+    meta, warnings = front.meta, []
+    _warn_about_misspelled_keys(meta, warnings)
+    body = render_body(
+        front.body,
+        markdown=path.suffix.lower() in MARKDOWN_SUFFIXES,
+        first_line=front.body_line,
+        asset_folder=asset_folder(path),
+    )
+    warnings += body.warnings
+    title = _title(meta, path, body.html)
     published_at = _published_at(meta, path, tz, warnings)
+    status = _status(meta, path, root, published_at, warnings)
+    categories = _category_paths(meta.get("categories", meta.get("category")), warnings)
+    hexo_slug = _hexo_slug(meta, path)
+    legacy_path = None
+    if status == Status.PUBLISHED or _plain(meta.get("permalink")):  # drafts had no public address
+        legacy_path = _legacy_path(meta, permalink, published_at.astimezone(tz), hexo_slug, title, categories, warnings)
 
-    return PostData(
-        source_key="hexo:" + path.relative_to(root).as_posix(),
+    return ArticleData(
+        source_key=source_key,
         path=path,
         title=title,
-        body=body_html,
-        summary=_summary(meta, content, path.suffix.lower(), body_html),
+        body=body.html,
+        summary=_summary(meta, body.excerpt) or summarize(body.html),
         published_at=published_at,
-        is_draft=meta.get("published") is False,
-        category_paths=_category_paths(meta.get("categories", meta.get("category"))),
-        tags=_tags(meta.get("tags")),
-        authors=_authors(meta.get("author")),
-        allow_comments=meta.get("comments") is not False,
-        head_image_url=_image(meta, _IMAGE_KEYS, warnings),
+        status=status,
+        category_paths=categories,
+        tags=_names(meta.get("tags"), _TAG_SEPARATORS, "tags", warnings),
+        authors=_names(_author_value(meta.get("author")), _AUTHOR_SEPARATORS, "authors", warnings),
+        allow_comments=not _is_false(meta.get("comments")),
+        head_image_url=_image(meta, _HEAD_IMAGE_KEYS, warnings),
+        head_image_alt=_plain(meta.get("headimg_alt"))[: limits.MAX_TITLE_LENGTH],
         thumbnail_url=_image(meta, ["thumbnail"], warnings),
-        slug=str(meta.get("slug") or "").strip(),
-        checksum=hashlib.sha256(raw).hexdigest(),
+        slug=slug_from(meta["slug"]) if _plain(meta.get("slug")) else "",
+        legacy_path=legacy_path,
+        checksum=_checksum(raw, body.assets, tz, permalink),
         warnings=warnings,
+        assets=body.assets,
+        links=body.links,
+        link_names=_link_names(meta, hexo_slug, path, title),
     )
 
 
-def _render_body(content, suffix):
-    if suffix in (".md", ".markdown"):
-        return _markdown.render(content)
-    return content
+def _warn_about_misspelled_keys(meta, warnings):
+    for key in meta:
+        if key not in MAPPED_KEYS:
+            close = difflib.get_close_matches(key, MAPPED_KEYS, n=1, cutoff=0.8)
+            if close:
+                warnings.append((None, f"front-matter key {key!r} ignored (did you mean {close[0]!r}?)"))
+
+
+def _plain(value):
+    """A scalar as one line of text ("" for lists, mappings and None)."""
+    if value is None or isinstance(value, (list, dict, bytes)):
+        return ""
+    return _CONTROL.sub(" ", str(value)).strip()
+
+
+def _is_false(value):
+    return value is False or (isinstance(value, (str, int)) and str(value).strip().lower() in _FALSE)
 
 
 def _title(meta, path, body_html):
-    title = meta.get("title")
-    title = "" if title is None else str(title).strip()
+    value = meta.get("title")
+    if isinstance(value, (list, dict)):
+        raise PostError("the title is a list or a mapping, not text")
+    title = _plain(value)
     if not title:
-        title = re.sub(r"^\d{4}-\d{1,2}-\d{1,2}-", "", path.stem).strip()
+        title = _DATE_PREFIX.sub("", path.stem).strip()
     if not title:
-        first_line = html_to_text(body_html).split("\n", 1)[0]
-        title = summarize(first_line, limit=40)
+        title = summarize(html_to_text(body_html).split("\n", 1)[0], limit=80)
     if not title:
         raise PostError("no title, and no text to make one from")
-    return title[:_MAX_TITLE]
+    if len(title) > limits.MAX_TITLE_LENGTH:
+        raise PostError(f"the title is too long ({len(title)} characters; at most {limits.MAX_TITLE_LENGTH})")
+    return title
 
 
 def _published_at(meta, path, tz, warnings):
@@ -145,54 +177,74 @@ def _published_at(meta, path, tz, warnings):
     if from_name is not None:
         return from_name
     # Hexo's own fallback for a post without a date: the file's time.
-    warnings.append("no date; used the file's modification time")
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc)
+    warnings.append((None, "no date; used the file's modification time"))
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC).replace(microsecond=0)
 
 
-def _summary(meta, content, suffix, body_html):
-    for key in ("excerpt", "description"):
-        value = meta.get(key)
-        if isinstance(value, str) and value.strip():
-            return summarize(f"<p>{value}</p>", limit=300)
-    parts = MORE_MARKER.split(content, maxsplit=1)
-    if len(parts) == 2:
-        excerpt = clean_html(_render_body(parts[0], suffix))
-        return summarize(excerpt, limit=300)
-    return summarize(body_html)
+def _status(meta, path, root, published_at, warnings):
+    wanted = _plain(meta.get("status")).lower()
+    if meta.get("password") not in (None, ""):
+        warnings.append((None, "password-protected on the old site; imported as a draft"))
+        return Status.DRAFT
+    if _is_false(meta.get("published", True)) or is_draft_location(path, root):
+        if wanted == "review":
+            return Status.REVIEW
+        return Status.PUBLISHED if wanted == "scheduled" else Status.DRAFT
+    return Status.PUBLISHED
 
 
-def _category_paths(value):
-    """Hexo semantics: ``A`` and ``[A, B]`` are one path (A > B); a list that
+def _category_paths(value, warnings):
+    """Hexo semantics: ``A`` and ``[A, B]`` are one path (A › B); a list that
     holds lists is several paths, one per item."""
     if value in (None, "", []):
         return []
     if not isinstance(value, list):
-        return [[str(value).strip()]]
+        value = [value]
     if any(isinstance(item, list) for item in value):
         paths = [item if isinstance(item, list) else [item] for item in value]
     else:
         paths = [value]
-    cleaned = [[str(name).strip() for name in path if name is not None and str(name).strip()] for path in paths]
-    return [path for path in cleaned if path]
+    result = []
+    for path in paths[: limits.MAX_NAMES]:
+        names = [_plain(name)[: limits.MAX_NAME_LENGTH] for name in path]
+        names = [name for name in names if name]
+        if len(names) > limits.MAX_CATEGORY_DEPTH:
+            warnings.append((None, f"section path cut to {limits.MAX_CATEGORY_DEPTH} levels"))
+            names = names[: limits.MAX_CATEGORY_DEPTH]
+        if names and names not in result:
+            result.append(names)
+    return result
 
 
-def _tags(value):
+def _author_value(value):
+    if isinstance(value, dict):
+        return value.get("name") or value.get("nick")
+    return value
+
+
+def _names(value, separators, what, warnings):
+    """Distinct names from a list or a separated string, in order."""
     if value in (None, ""):
         return []
-    items = value if isinstance(value, list) else str(value).split(",")
-    tags = []
+    items = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, list):
+            items.extend(item)
+        elif isinstance(item, dict):
+            warnings.append((None, f"ignored a mapping among the {what}"))
+        elif isinstance(item, str) and not isinstance(value, list):
+            items.extend(separators.split(item))
+        else:
+            items.append(item)
+    names, seen = [], set()
     for item in items:
-        name = str(item).strip() if item is not None else ""
-        if name and name not in tags:
-            tags.append(name[:100])
-    return tags
-
-
-def _authors(value):
-    if value in (None, ""):
-        return []
-    items = value if isinstance(value, list) else _AUTHOR_SEPARATORS.split(str(value))
-    return [str(item).strip()[:100] for item in items if item is not None and str(item).strip()]
+        name = _plain(item)[: limits.MAX_NAME_LENGTH]
+        if name and name.lower() not in seen:
+            seen.add(name.lower())
+            names.append(name)
+    if len(names) > limits.MAX_NAMES:
+        warnings.append((None, f"only the first {limits.MAX_NAMES} {what} kept"))
+    return names[: limits.MAX_NAMES]
 
 
 def _image(meta, keys, warnings):
@@ -200,80 +252,87 @@ def _image(meta, keys, warnings):
         value = meta.get(key)
         if isinstance(value, list):
             value = value[0] if value else None
+        value = _plain(value)
         if not value:
             continue
-        value = str(value).strip()
         try:
             validate_image_url(value)
         except ValidationError:
-            warnings.append(f"ignored {key}: not an http(s) address or a site path: {value[:80]}")
+            warnings.append((None, f"{key} ignored: not an http(s) address or a site path: {value[:80]}"))
             continue
-        return value[:1000]
+        if any(host in value for host in _PLACEHOLDER_IMAGE_HOSTS):
+            warnings.append((None, f"{key} ignored: a random placeholder picture: {value[:80]}"))
+            continue
+        if len(value) > limits.MAX_URL_LENGTH:
+            warnings.append((None, f"{key} ignored: address longer than {limits.MAX_URL_LENGTH} characters"))
+            continue
+        return value
     return ""
 
 
-@dataclass
-class SaveResult:
-    article: Article | None
-    action: str  # "created", "updated", "unchanged" or "kept" (edited in the CMS)
+def _summary(meta, excerpt):
+    for key in ("excerpt", "description"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            text = html_to_text(value) if re.search(r"<[A-Za-z/!]", value) else value.strip()
+            return summarize(f"<p>{_escape(text)}</p>", limit=SUMMARY_LIMIT) if len(text) > SUMMARY_LIMIT else text
+    if excerpt:
+        return summarize(f"<p>{_escape(excerpt)}</p>", limit=SUMMARY_LIMIT)
+    return ""
 
 
-def save_post(post):
-    """Create or update the article for ``post``; one transaction.
-
-    A re-run finds the article by ``source_key``. It is left alone when the
-    file has not changed, and also when someone has edited it in the CMS
-    since it was imported (the editors' work wins; the result says "kept").
-    """
-    with transaction.atomic():
-        article = Article.objects.select_for_update().filter(source_key=post.source_key).first()
-        if article is not None:
-            if article.source_checksum == post.checksum:
-                return SaveResult(article, "unchanged")
-            if article.imported_at is None or article.updated_at != article.imported_at:
-                return SaveResult(article, "kept")
-            action = "updated"
-        else:
-            article = Article(source_key=post.source_key)
-            if not post.is_draft:
-                article.status = Article.Status.PUBLISHED
-            if post.slug:
-                article.slug = _free_slug(post.slug)
-            action = "created"
-
-        article.title = post.title
-        article.body = CleanHTML(post.body)  # cleaned by parse_post
-        article.summary = post.summary
-        article.published_at = post.published_at
-        article.allow_comments = post.allow_comments
-        article.head_image_url = post.head_image_url
-        article.thumbnail_url = post.thumbnail_url
-        article.source_checksum = post.checksum
-        article.save()
-
-        article.categories.set([_category_for(path) for path in post.category_paths])
-        article.tags.set(post.tags, clear=True)
-        article.set_authors([_author_for(name) for name in post.authors])
-        # Mark the import time as the article's current version, so any later
-        # save (an editor's) is visible as updated_at != imported_at.
-        Article.objects.filter(pk=article.pk).update(imported_at=F("updated_at"))
-        return SaveResult(article, action)
+def _escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _free_slug(wanted):
-    return unique_slug(Article.objects.all(), wanted)
+def _hexo_slug(meta, path):
+    """Hexo's ``:title``: the ``slug`` key, else the path under ``_posts``
+    (without extension and date prefix)."""
+    slug = _plain(meta.get("slug"))
+    if slug:
+        return slug
+    parts = path.with_suffix("").parts
+    for folder in ("_posts", "_drafts"):
+        if folder in parts:
+            parts = parts[len(parts) - parts[::-1].index(folder) :]
+            break
+    else:
+        parts = parts[-1:]
+    parts = [*parts[:-1], _DATE_PREFIX.sub("", parts[-1]) or parts[-1]]
+    return "/".join(parts)
 
 
-def _category_for(path):
-    parent = None
-    for name in path:
-        category = Category.objects.filter(parent=parent, name=name[:100]).first()
-        if category is None:
-            category = Category.objects.create(parent=parent, name=name[:100])
-        parent = category
-    return parent
+def _legacy_path(meta, pattern, local_date, hexo_slug, title, categories, warnings):
+    explicit = _plain(meta.get("permalink"))
+    if explicit:
+        path = permalinks.normalise_path(explicit)
+    else:
+        path = permalinks.expand(
+            pattern,
+            published_at=local_date,
+            hexo_slug=hexo_slug,
+            title=title,
+            category_path=categories[0] if categories else [],
+            meta=meta,
+        )
+    if path is None or path == "/":
+        warnings.append((None, f"no old address kept: {(explicit or pattern)[:80]!r} is not a path inside the site"))
+        return None
+    return path
 
 
-def _author_for(name):
-    author = Author.objects.filter(name=name).first()
-    return author or Author.objects.create(name=name)
+def _link_names(meta, hexo_slug, path, title):
+    names = [hexo_slug, hexo_slug.rsplit("/", 1)[-1], path.stem, _DATE_PREFIX.sub("", path.stem), title]
+    slug = _plain(meta.get("slug"))
+    if slug:
+        names.insert(0, slug)
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def _checksum(raw, assets, tz, permalink):
+    """Changes when the file, its images or the options that shape it change."""
+    digest = hashlib.sha256(raw)
+    for asset in assets:
+        digest.update(asset.digest.encode())
+    digest.update(f"\0{tz}\0{permalink}".encode())
+    return digest.hexdigest()

@@ -14,7 +14,6 @@ from articles.models import Article, Category
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 SAMPLES = Path(settings.BASE_DIR) / "samples"
-CORPUS = Path(settings.BASE_DIR).parent / "shared" / "corpus"
 
 SEED_POST = """
 ---
@@ -70,7 +69,7 @@ def test_seed_post_is_parsed(tmp_path):
     assert post.authors == ["财联社"]
     assert post.tags == ["云计算", "芯片"]
     assert post.allow_comments is False
-    assert post.published_at == dt.datetime(2022, 6, 19, 4, 35, 46, tzinfo=dt.timezone.utc)
+    assert post.published_at == dt.datetime(2022, 6, 19, 4, 35, 46, tzinfo=dt.UTC)
     assert post.head_image_url == "https://img.cls.cn/images/20220619/LD0UNiEi81.PNG"
     assert post.thumbnail_url == "https://img.cls.cn/images/20220619/thumb.PNG"
     assert "<strong>《科创板日报》6月19日讯（记者 黄心怡）</strong>" in post.body
@@ -108,12 +107,12 @@ def test_invalid_yaml_is_an_error_naming_the_line():
 @pytest.mark.parametrize(
     "value, expected",
     [
-        ("Sun, 19 Jun 2022 04:35:46 GMT", dt.datetime(2022, 6, 19, 4, 35, 46, tzinfo=dt.timezone.utc)),
+        ("Sun, 19 Jun 2022 04:35:46 GMT", dt.datetime(2022, 6, 19, 4, 35, 46, tzinfo=dt.UTC)),
         ("2021-03-22 04:50:47", dt.datetime(2021, 3, 22, 4, 50, 47, tzinfo=SHANGHAI)),
         ("2025-8-18", dt.datetime(2025, 8, 18, tzinfo=SHANGHAI)),
         ("2019/10/21", dt.datetime(2019, 10, 21, tzinfo=SHANGHAI)),
         ("2018-03-19 6:00:00", dt.datetime(2018, 3, 19, 6, tzinfo=SHANGHAI)),
-        ("2014-11-28 02:06:00+08:00", dt.datetime(2014, 11, 27, 18, 6, tzinfo=dt.timezone.utc)),
+        ("2014-11-28 02:06:00+08:00", dt.datetime(2014, 11, 27, 18, 6, tzinfo=dt.UTC)),
         (dt.date(2020, 8, 28), dt.datetime(2020, 8, 28, tzinfo=SHANGHAI)),
     ],
 )
@@ -232,7 +231,7 @@ def test_dry_run_saves_nothing(tmp_path):
     write(tmp_path, "a.md", SEED_POST)
     out = StringIO()
     call_command("import_hexo", str(tmp_path), "--dry-run", stdout=out, stderr=StringIO())
-    assert "1 checked" in out.getvalue()
+    assert "1 created" in out.getvalue() and "dry run" in out.getvalue()
     assert not Article.objects.exists()
 
 
@@ -250,15 +249,3 @@ def test_bundled_samples_import_cleanly():
     assert Category.objects.filter(parent=None).count() >= 3
     for article in Article.objects.all():
         assert "<style" not in article.body and "class=" not in article.body and "<!--" not in article.body
-
-
-@pytest.mark.django_db
-def test_seed_corpus_imports_with_per_file_errors_only():
-    corpus = CORPUS / "Rock-Candy-Tea--RSSHUB-PAGE"
-    if not corpus.is_dir():
-        pytest.skip(f"the shared corpus is not here ({corpus})")
-    code, out, err = run_import(*corpus.glob("*/"))
-    assert code == 1  # four files have invalid YAML, one has neither title nor date
-    refused = [line for line in err.splitlines() if "warning" not in line]
-    assert len(refused) == 5
-    assert Article.objects.count() == 41

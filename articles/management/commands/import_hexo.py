@@ -1,25 +1,50 @@
+import time
 import zoneinfo
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importers.hexo import PostError, find_posts, parse_post, save_post
+from articles.importers import permalinks
+from articles.importers.files import find_posts
+from articles.importers.hexo import PostError, parse_post
+from articles.importers.links import LinkIndex
+from articles.importers.progress import Reporter
+from articles.importers.store import RunCache, save_article
+
+SKIPPED = "skipped: edited in the CMS since import; use --overwrite"
 
 
 class Command(BaseCommand):
-    help = "Import Hexo posts (.md, .markdown, .html) from files or directories (recursive)."
+    help = (
+        "Import Hexo (or Jekyll) posts from files or directories. In a directory, .md, .markdown and "
+        ".html files are posts, searched recursively; a folder with _config.yml is a site, whose "
+        "source/_posts (Hexo) or _posts (Jekyll) are read; README.md-like files outside _posts are not posts. "
+        "Each file is one transaction; a failed file is reported as 'path: reason' and the rest go on; "
+        "the exit status is 1 if any file failed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="post files or directories")
-        parser.add_argument("--dry-run", action="store_true", help="read and check every post, save nothing")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="do everything and roll it back: reports what a real run would do"
+        )
         parser.add_argument(
             "--timezone",
             default=settings.TIME_ZONE,
             help="time zone of dates written without an offset (default: %(default)s)",
         )
+        parser.add_argument(
+            "--permalink",
+            default=permalinks.DEFAULT_PATTERN,
+            help="the old site's permalink pattern, for old addresses that redirect (default: %(default)s)",
+        )
+        parser.add_argument(
+            "--overwrite", action="store_true", help="update articles even if they were edited in the CMS since import"
+        )
+        parser.add_argument("--stats", action="store_true", help="print the time taken and posts per second")
 
-    def handle(self, *args, paths, dry_run, timezone, **options):
+    def handle(self, *args, paths, dry_run, timezone, permalink, overwrite, stats, **options):
         try:
             tz = zoneinfo.ZoneInfo(timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -28,26 +53,50 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"no such file or directory: {', '.join(missing)}")
 
-        counts = {"created": 0, "updated": 0, "unchanged": 0, "kept": 0, "checked": 0}
-        failed = 0
-        for path, root in find_posts(paths):
+        started = time.perf_counter()
+        files = list(find_posts(paths))
+        report = Reporter(self.stderr, total=2 * len(files))
+        counts = dict.fromkeys(["created", "updated", "unchanged", "skipped", "failed", "warnings"], 0)
+
+        posts = []
+        for path, root in files:
+            report.step(f"reading {path.name}")
             try:
-                post = parse_post(path, root, tz=tz)
-                for warning in post.warnings:
-                    self.stderr.write(f"{path}: warning: {warning}")
-                if dry_run:
-                    counts["checked"] += 1
-                    continue
-                result = save_post(post)
+                posts.append(parse_post(path, root, tz=tz, permalink=permalink))
             except PostError as error:
-                failed += 1
-                self.stderr.write(f"{path}: {error}")
+                counts["failed"] += 1
+                report.line(f"{path}: {error}")
+
+        index = LinkIndex()
+        for post in posts:
+            index.add(post)
+        cache = RunCache()
+        # Posts that link to others go last, so their targets exist by then.
+        for post in sorted(posts, key=lambda post: bool(post.links)):
+            report.step(f"saving {post.path.name}")
+            try:
+                result = save_article(post, cache, overwrite=overwrite, dry_run=dry_run, resolve_links=index.resolve)
+            except Exception as error:  # a bad file never stops the run
+                counts["failed"] += 1
+                report.line(f"{post.path}: could not be saved: {type(error).__name__}: {error}")
                 continue
             counts[result.action] += 1
-            if result.action == "kept":
-                self.stderr.write(f"{path}: not updated: the article was edited in the CMS since it was imported")
+            warnings = post.warnings + result.warnings if result.action in ("created", "updated") else post.warnings
+            for line, message in warnings:
+                report.line(f"{post.path}:{line}: warning: {message}" if line else f"{post.path}: warning: {message}")
+            counts["warnings"] += len(warnings)
+            if result.action == "skipped":
+                report.line(f"{post.path}: {SKIPPED}")
+            elif options["verbosity"] >= 2:
+                self.stdout.write(f"{post.path}: {result.action}")
+        report.finish()
 
-        summary = ", ".join(f"{number} {action}" for action, number in counts.items() if number)
-        self.stdout.write(self.style.SUCCESS(f"Hexo import: {summary or 'nothing to import'}; {failed} failed."))
-        if failed:
-            raise CommandError(f"{failed} post(s) could not be imported (see above).")
+        summary = ", ".join(f"{number} {name}" for name, number in counts.items())
+        label = "Hexo import (dry run: nothing was saved)" if dry_run else "Hexo import"
+        self.stdout.write(self.style.SUCCESS(f"{label}: {summary}."))
+        if stats:
+            elapsed = time.perf_counter() - started
+            rate = len(files) / elapsed if elapsed else 0
+            self.stdout.write(f"{len(files)} files in {elapsed:.2f} s: {rate:.1f} posts/s")
+        if counts["failed"]:
+            raise CommandError(f"{counts['failed']} file(s) could not be imported (see above).")

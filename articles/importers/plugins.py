@@ -1,0 +1,379 @@
+"""Hexo and Jekyll tag plugins (``{% name args %}``) turned into HTML.
+
+Hexo renders tag plugins before Markdown and hides their output from the
+Markdown renderer; so do we: each plugin's HTML is replaced by a placeholder
+word, Markdown runs, and the placeholders are swapped back. As in Hexo 5+,
+tags inside fenced code and inline code are left alone (they are examples).
+
+Known plugins: ``codeblock``/``code``/``highlight`` (code), ``raw``,
+``note``/``noteblock`` (a callout), ``blockquote``/``pullquote``,
+``asset_img``/``asset_path``/``asset_link`` (an image from the post's asset
+folder), ``post_link``/``post_path`` (a link to another imported post),
+``img``, ``link``, and ``youtube``/``vimeo``/``gist``/``iframe`` (a link,
+since embeds do not survive the sanitizer). Any other tag stays in the text,
+visibly, and is reported with its line.
+"""
+
+import html
+import re
+import secrets
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from django.core.exceptions import ValidationError
+
+from ..validators import validate_image_url
+from .assets import AssetError, find_asset
+
+POST_LINK_PREFIX = "/__hexo_post__/"
+
+_TAG = re.compile(r"\{%-?\s*([A-Za-z_][\w-]*)(.*?)-?%\}")
+_FENCE_OPEN = re.compile(r"[ \t]*(`{3,}|~{3,})")
+_FENCE_CLOSE = re.compile(r"[ \t]*(`{3,}|~{3,})[ \t]*$")
+_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)[^\n]+?(?<!`)\1(?!`)")
+_ARG = re.compile(r'"([^"]*)"|\'([^\']*)\'|(\S+)')
+_URL = re.compile(r"^(?:https?:)?//|^/")
+_VIDEO_ID = re.compile(r"^[\w/-]{1,100}$")
+_NOTE_LABELS = {
+    "info": "Info",
+    "primary": "Note",
+    "success": "Success",
+    "warning": "Warning",
+    "warn": "Warning",
+    "danger": "Danger",
+    "error": "Danger",
+}
+
+
+@dataclass
+class Context:
+    """What the plugins of one post need to know, and what they report."""
+
+    markdown: bool
+    first_line: int = 1  # the file's line number of the text's first character
+    asset_folder: Path | None = None
+    render: Callable[[str, "Context"], str] | None = None  # a fragment (a note's content) to HTML
+    warnings: list = field(default_factory=list)  # (line, message)
+    assets: list = field(default_factory=list)
+    links: list = field(default_factory=list)  # post_link targets
+    nonce: str = field(default_factory=lambda: secrets.token_hex(6))
+    blocks: dict = field(default_factory=dict)  # placeholder -> HTML
+
+    def warn(self, line, message):
+        self.warnings.append((line, message))
+
+    def child(self, first_line):
+        """The context of a block's content (its own line numbers, shared reports)."""
+        sub = Context(self.markdown, first_line, self.asset_folder, self.render)
+        sub.warnings, sub.assets, sub.links, sub.nonce, sub.blocks = (
+            self.warnings,
+            self.assets,
+            self.links,
+            self.nonce,
+            self.blocks,
+        )
+        return sub
+
+    def placeholder(self, markup, *, block=True):
+        """A word standing for ``markup``; a block may replace its whole paragraph."""
+        token = f"hexoplugin{self.nonce}n{len(self.blocks)}{'b' if block else 'i'}x"
+        self.blocks[token] = markup
+        return token
+
+
+def expand(text, ctx):
+    """``text`` with every tag plugin replaced by a placeholder (see ``restore``)."""
+    protected = _protected_spans(text) if ctx.markdown else []
+    tags = [match for match in _TAG.finditer(text) if not _inside(match.start(), protected)]
+    out, position, index = [], 0, 0
+    while index < len(tags):
+        match = tags[index]
+        name, args = match.group(1), _split_args(match.group(2))
+        line = ctx.first_line + text.count("\n", 0, match.start())
+        out.append(text[position : match.start()])
+        position, index = match.end(), index + 1
+        end = None
+        if name == "raw" or name in _BLOCKS or (name == "note" and _find_end(tags, index - 1, "note") is not None):
+            end = _find_end(tags, index - 1, name, nested=name != "raw")
+            if end is None:
+                ctx.warn(line, f"{{% {name} %}} without {{% end{name} %}}; kept as text")
+                out.append(match.group(0))
+                continue
+            content = text[match.end() : tags[end].start()]
+            content_line = line + text.count("\n", match.start(), match.end())
+            if name == "raw":
+                out.append(_raw(content, _alone_on_line(text, match), ctx))
+            else:
+                out.append(ctx.placeholder(_BLOCKS.get(name, _note)(args, content, ctx.child(content_line))))
+            position, index = tags[end].end(), end + 1
+        elif name in _INLINE:
+            markup = _INLINE[name](args, ctx, line)
+            block = markup is not None and markup.startswith(("<p>", "<blockquote>"))
+            out.append(match.group(0) if markup is None else ctx.placeholder(markup, block=block))
+        else:
+            if not name.startswith("end"):
+                ctx.warn(line, f"unknown tag plugin {{% {name} %}}; kept as text")
+            out.append(match.group(0))
+    out.append(text[position:])
+    return "".join(out)
+
+
+def restore(markup, ctx):
+    """Put the plugins' HTML back where ``expand`` left placeholders."""
+    if not ctx.blocks:
+        return markup
+    for token, block in reversed(list(ctx.blocks.items())):  # nested blocks come later
+        if token.endswith("bx"):
+            markup = markup.replace(f"<p>{token}</p>", block)
+        markup = markup.replace(token, block)
+    return markup
+
+
+# Where tags are not tags --------------------------------------------------------
+
+
+def _protected_spans(text):
+    """Fenced code blocks and inline code spans, as (start, end) offsets."""
+    spans, fence, start, offset = [], None, 0, 0
+    for line in text.splitlines(keepends=True):
+        if fence is None:
+            match = _FENCE_OPEN.match(line)
+            if match:
+                fence, start = match.group(1), offset
+        else:
+            match = _FENCE_CLOSE.match(line)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                spans.append((start, offset + len(line)))
+                fence = None
+        offset += len(line)
+    if fence is not None:
+        spans.append((start, len(text)))
+    spans += [m.span() for m in _INLINE_CODE.finditer(text) if not _inside(m.start(), spans)]
+    return spans
+
+
+def _inside(position, spans):
+    return any(start <= position < end for start, end in spans)
+
+
+def _find_end(tags, opening, name, *, nested=True):
+    depth = 0
+    for index in range(opening + 1, len(tags)):
+        tag = tags[index].group(1)
+        if nested and tag == name:
+            depth += 1
+        elif tag == f"end{name}":
+            if depth == 0:
+                return index
+            depth -= 1
+    return None
+
+
+def _alone_on_line(text, match):
+    before = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+    after_end = text.find("\n", match.end())
+    after = text[match.end() : after_end if after_end != -1 else len(text)]
+    return not before.strip() and not after.strip()
+
+
+def _split_args(text):
+    return [next(group for group in m.groups() if group is not None) for m in _ARG.finditer(text.strip())]
+
+
+# Block plugins -------------------------------------------------------------------
+
+
+def _raw(content, alone, ctx):
+    """``{% raw %}``: its content is not searched for tags. On lines of its own
+    and holding no fenced code, it is template code: show it as code."""
+    if alone and not _FENCE_OPEN.search(content) and content.strip():
+        return ctx.placeholder(_code_html(content))
+    return content
+
+
+def _codeblock(args, content, ctx):
+    """``{% codeblock [title] [lang:x] [url] [link text] %}`` (also ``code``)."""
+    words = [arg for arg in args if ":" not in arg or _URL.match(arg) or arg.startswith("http")]
+    url_at = next((i for i, word in enumerate(words) if word.startswith(("http://", "https://"))), None)
+    title, link = (" ".join(words), "") if url_at is None else (" ".join(words[:url_at]), words[url_at])
+    link_text = " ".join(words[url_at + 1 :]) if url_at is not None else ""
+    caption = html.escape(title)
+    if link:
+        caption += f' <a href="{html.escape(link)}">{html.escape(link_text or "link")}</a>'
+    code = _code_html(content)
+    return f"<figure><figcaption>{caption.strip()}</figcaption>{code}</figure>" if caption.strip() else code
+
+
+def _highlight(args, content, ctx):
+    """Jekyll's ``{% highlight lang %}``: the arguments are options, not a title."""
+    return _code_html(content)
+
+
+def _note(args, content, ctx):
+    """``{% note [kind] %}...{% endnote %}``: a callout, as a labelled quote."""
+    return _callout(args, _fragment(content, ctx))
+
+
+def _quote(args, content, ctx):
+    """``{% blockquote [author[, source]] [url] [title] %}``."""
+    url_at = next((i for i, arg in enumerate(args) if arg.startswith(("http://", "https://"))), None)
+    who = " ".join(args if url_at is None else args[:url_at])
+    cite = html.escape(who)
+    if url_at is not None:
+        title = " ".join(args[url_at + 1 :]) or args[url_at].split("//", 1)[-1][:60]
+        cite = (cite + ", " if who else "") + f'<a href="{html.escape(args[url_at])}">{html.escape(title)}</a>'
+    footer = f"<p>— <cite>{cite}</cite></p>" if cite else ""
+    return f"<blockquote>{_fragment(content, ctx)}{footer}</blockquote>"
+
+
+_BLOCKS = {
+    "codeblock": _codeblock,
+    "code": _codeblock,
+    "highlight": _highlight,
+    "noteblock": _note,
+    "blockquote": _quote,
+    "pullquote": lambda args, content, ctx: f"<blockquote>{_fragment(content, ctx)}</blockquote>",
+}
+
+
+def _code_html(content):
+    code = textwrap.dedent(content.strip("\n")).rstrip()
+    return f"<pre><code>{html.escape(code, quote=False)}</code></pre>"
+
+
+def _fragment(content, ctx):
+    content = textwrap.dedent(content.strip("\n"))
+    return ctx.render(content, ctx) if ctx.render else html.escape(content)
+
+
+def _callout(args, inner_html):
+    words = " ".join(args).split(",", 1)[0].split()
+    label = next((_NOTE_LABELS[word.lower()] for word in words if word.lower() in _NOTE_LABELS), None)
+    head = f"<p><strong>{label}</strong></p>" if label else ""
+    return f"<blockquote>{head}{inner_html}</blockquote>"
+
+
+# Inline plugins (None: keep the tag as text; the reason was reported) -------------
+
+
+def _inline_note(args, ctx, line):
+    """Volantis's one-line form: ``{% note [kind], text %}``."""
+    text = " ".join(args)
+    if "," not in text:
+        ctx.warn(line, "{% note %} without text or {% endnote %}; kept as text")
+        return None
+    return _callout(args, f"<p>{html.escape(text.split(',', 1)[1].strip())}</p>")
+
+
+def _asset(kind):
+    def render(args, ctx, line):
+        if not args:
+            ctx.warn(line, f"{{% asset_{kind} %}} without a file name; kept as text")
+            return None
+        try:
+            asset = find_asset(ctx.asset_folder, args[0])
+        except AssetError as error:
+            ctx.warn(line, f"asset_{kind} {args[0]!r} refused: {error}")
+            return ""
+        ctx.assets.append(asset)
+        rest = args[1:]
+        if kind == "path":
+            return html.escape(asset.url)
+        title = " ".join(rest) or Path(args[0]).stem
+        if kind == "link":
+            return f'<a href="{html.escape(asset.url)}">{html.escape(title)}</a>'
+        return _img_html(asset.url, rest)
+
+    return render
+
+
+def _img(args, ctx, line):
+    """``{% img [class names] url [width] [height] [title [alt]] %}``."""
+    at = next((i for i, arg in enumerate(args) if any(mark in arg for mark in "/:.")), None)  # not a class name
+    if at is None:
+        ctx.warn(line, "{% img %} without an image address; kept as text")
+        return None
+    src = args[at]
+    try:
+        validate_image_url(src)
+    except ValidationError:
+        ctx.warn(line, f"unsafe image address dropped: {src[:80]}")
+        return ""
+    return _img_html(src, args[at + 1 :])
+
+
+def _img_html(src, rest):
+    rest, size = list(rest), []
+    while rest and rest[0].isdigit() and len(rest[0]) <= 5 and len(size) < 2:
+        size.append(rest.pop(0))
+    title = rest[0] if rest else ""
+    alt = rest[1] if len(rest) > 1 else title
+    attrs = [f'src="{html.escape(src)}"', f'alt="{html.escape(alt)}"']
+    if title:
+        attrs.append(f'title="{html.escape(title)}"')
+    attrs += [f'{name}="{value}"' for name, value in zip(("width", "height"), size, strict=False)]
+    return f"<img {' '.join(attrs)}>"
+
+
+def _post_link(kind):
+    def render(args, ctx, line):
+        if not args:
+            ctx.warn(line, f"{{% post_{kind} %}} without a post; kept as text")
+            return None
+        target = args[0]
+        ctx.links.append((line, target))
+        href = POST_LINK_PREFIX + quote(target, safe="")
+        if kind == "path":
+            return href
+        text = args[1] if len(args) > 1 and args[1].lower() not in ("true", "false") else target
+        return f'<a href="{href}">{html.escape(text)}</a>'
+
+    return render
+
+
+def _link(args, ctx, line):
+    """``{% link text url [external] [title] %}``."""
+    at = next((i for i, arg in enumerate(args) if arg.startswith(("http://", "https://", "/"))), None)
+    if at is None:
+        ctx.warn(line, "{% link %} without an http(s) address; kept as text")
+        return None
+    text = " ".join(args[:at]) or args[at]
+    return f'<a href="{html.escape(args[at])}">{html.escape(text)}</a>'
+
+
+def _embed(name, url_format):
+    def render(args, ctx, line):
+        if not args or not _VIDEO_ID.match(args[0]):
+            ctx.warn(line, f"{{% {name} %}} without a valid id; kept as text")
+            return None
+        url = url_format.format(args[0])
+        return f'<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>'
+
+    return render
+
+
+def _iframe(args, ctx, line):
+    if not args or not args[0].startswith(("http://", "https://")):
+        ctx.warn(line, "{% iframe %} without an http(s) address; kept as text")
+        return None
+    return f'<p><a href="{html.escape(args[0])}">{html.escape(args[0])}</a></p>'
+
+
+_INLINE = {
+    "note": _inline_note,
+    "asset_img": _asset("img"),
+    "asset_path": _asset("path"),
+    "asset_link": _asset("link"),
+    "img": _img,
+    "image": _img,
+    "post_link": _post_link("link"),
+    "post_path": _post_link("path"),
+    "link": _link,
+    "youtube": _embed("youtube", "https://www.youtube.com/watch?v={}"),
+    "vimeo": _embed("vimeo", "https://vimeo.com/{}"),
+    "gist": _embed("gist", "https://gist.github.com/{}"),
+    "iframe": _iframe,
+}
