@@ -15,7 +15,7 @@ from . import categories as category_tree
 from .fields import SanitizedHTMLField
 from .querysets import ArticleQuerySet
 from .slugs import slug_from, unique_slug
-from .text import summarize
+from .text import language_of, reading_minutes, summarize
 from .validators import validate_image_url
 
 
@@ -248,6 +248,15 @@ class Article(models.Model):
     @property
     def is_live(self):
         return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
+
+    @property
+    def reading_minutes(self):
+        return reading_minutes(self.body)
+
+    @property
+    def language(self):
+        """The language of the article's text, for ``lang`` attributes."""
+        return language_of(f"{self.title} {self.summary}")
 
     @property
     def byline_authors(self):

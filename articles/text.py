@@ -53,3 +53,27 @@ def summarize(html, limit=SUMMARY_LENGTH):
     if ends and ends[-1] >= limit // 2:
         return head[: ends[-1]].strip()
     return head[: limit - 1].rstrip() + "…"
+
+
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’-][A-Za-z0-9\u00c0-\u024f]+)*")
+# Reading speeds: Chinese is read by the character, other text by the word.
+CJK_CHARS_PER_MINUTE = 400
+WORDS_PER_MINUTE = 220
+
+
+def reading_minutes(html):
+    """Minutes to read ``html``: Chinese characters and Latin words counted apart."""
+    text = html_to_text(html)
+    cjk = len(_CJK_CHAR.findall(text))
+    words = len(_LATIN_WORD.findall(_CJK_CHAR.sub(" ", text)))
+    return max(1, round(cjk / CJK_CHARS_PER_MINUTE + words / WORDS_PER_MINUTE))
+
+
+def language_of(text, default="zh-Hans"):
+    """``zh-Hans`` for text that is mostly Chinese, ``en`` for mostly Latin letters."""
+    cjk = len(_CJK_CHAR.findall(text or ""))
+    latin = sum(len(word) for word in _LATIN_WORD.findall(text or ""))
+    if cjk == 0 and latin == 0:
+        return default
+    return "zh-Hans" if cjk * 3 >= latin else "en"

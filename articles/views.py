@@ -1,20 +1,25 @@
 """The public site's pages."""
 
+import datetime as dt
 import logging
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from . import previews, workflow
+from . import previews, search, sitemaps, workflow
 from .categories import get_tree
 from .models import Article, Author
 
@@ -91,7 +96,31 @@ class ArticleDetailView(DetailView):
         return Article.objects.published().with_relations()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(trails=section_trails(self.object), **kwargs)
+        return super().get_context_data(
+            trails=section_trails(self.object), related=related_articles(self.object), **kwargs
+        )
+
+
+def related_articles(article, count=5):
+    """Published articles sharing the most tags and sections with ``article``.
+
+    One query: the tags and sections come from the article's prefetch.
+    """
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    category_ids = [category.pk for category in article.categories.all()]
+    if not tag_ids and not category_ids:
+        return []
+    return list(
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .filter(Q(tags__in=tag_ids) | Q(categories__in=category_ids))
+        .annotate(
+            shared=Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+            + Count("categories", filter=Q(categories__in=category_ids), distinct=True)
+        )
+        .order_by("-shared", "-published_at", "-id")
+        .only("pk", "slug", "title", "published_at")[:count]
+    )
 
 
 def section_trails(article):
@@ -143,10 +172,103 @@ def _preview_unavailable(request, message):
     return response
 
 
+class ArchiveView(ArticleListView):
+    """``/archive/YYYY/`` and ``/archive/YYYY/MM/``: the deep history, by date."""
+
+    template_name = "articles/archive.html"
+
+    def get_queryset(self):
+        year, month = self.kwargs["year"], self.kwargs.get("month")
+        if not 1900 <= year <= 9999 or (month is not None and not 1 <= month <= 12):
+            raise Http404
+        tz = timezone.get_current_timezone()
+        start = dt.datetime(year, month or 1, 1, tzinfo=tz)
+        end = dt.datetime(year + (month or 12) // 12, (month or 12) % 12 + 1, 1, tzinfo=tz)
+        self.period = (year, month)
+        return Article.objects.published().filter(published_at__gte=start, published_at__lt=end).for_listing()
+
+    def get_context_data(self, **kwargs):
+        year, month = self.period
+        return super().get_context_data(
+            year=year, month=month, month_counts=archive_counts(year=year), **kwargs
+        )
+
+
+def archive_index(request):
+    """``/archive/``: every month that has articles, with its count."""
+    counts = archive_counts()
+    years = {}
+    for month, count in counts:
+        years.setdefault(month.year, []).append((month, count))
+    return render(request, "articles/archive_index.html", {"years": sorted(years.items(), reverse=True)})
+
+
+def archive_counts(year=None):
+    """``[(first day of month, number of articles), ...]``, newest first, in the site's time zone."""
+    queryset = Article.objects.published()
+    if year is not None:
+        tz = timezone.get_current_timezone()
+        queryset = queryset.filter(
+            published_at__gte=dt.datetime(year, 1, 1, tzinfo=tz), published_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=tz)
+        )
+    rows = (
+        queryset.annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("-month")
+    )
+    return [(row["month"], row["count"]) for row in rows]
+
+
+def search_view(request):
+    """``/search/?q=``: published articles containing every word, title matches first."""
+    query = request.GET.get("q", "").strip()
+    results = search.search(query)
+    page_obj = None
+    if results:
+        paginator = Paginator(results, settings.ARTICLES_PER_PAGE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "articles/search.html",
+        {"query": query, "page_obj": page_obj, "articles": page_obj.object_list if page_obj else []},
+    )
+
+
 def article_redirect(request, pk):
     """``/articles/<id>/`` moves to the article's full address."""
     article = get_object_or_404(Article.objects.published().only("pk", "slug"), pk=pk)
     return redirect(article, permanent=True)
+
+
+def news_sitemap(request):
+    """A Google News sitemap: the articles of the last 48 hours."""
+    response = render(
+        request,
+        "articles/news_sitemap.xml",
+        {"articles": sitemaps.news_articles(), "language": news_language(), "SITE_URL": settings.SITE_URL},
+        content_type="application/xml; charset=utf-8",
+    )
+    return response
+
+
+def news_language():
+    """Google News wants ISO 639 codes, with zh-cn / zh-tw for Chinese scripts."""
+    code = settings.LANGUAGE_CODE.lower()
+    return {"zh-hans": "zh-cn", "zh-hant": "zh-tw"}.get(code, code.split("-")[0])
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+        f"Sitemap: {settings.SITE_URL}/sitemap-news.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @never_cache

@@ -238,6 +238,6 @@ def test_only_workflow_assigns_status():
         if "tests" in path.parts or "migrations" in path.parts or path.name == "workflow.py":
             continue
         text = path.read_text(encoding="utf-8")
-        if re.search(r"\.status\s*=[^=]|status=Article\.Status\.|\"status\":\s*Article\.Status", text):
+        if re.search(r"(?m)^\s*[\w.]+\.status\s*=[^=]|status=Article\.Status\.|\"status\":\s*Article\.Status", text):
             offenders.append(str(path.relative_to(root)))
     assert offenders == []

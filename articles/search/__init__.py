@@ -1,0 +1,147 @@
+"""Full-text search of published articles, good at Chinese.
+
+``search(query)`` gives ranked results (title matches first, then the newest)
+with highlighted snippets; the index follows every save, publish, unpublish
+and delete through signals, and ``manage.py rebuild_search_index`` rebuilds
+it. See ``tokens.py`` for why Chinese is indexed as character pairs.
+"""
+
+import re
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from ..text import html_to_text
+from .backends import backend
+from .tokens import normalise, parse_query
+
+SNIPPET_LENGTH = 90
+MAX_QUERY_LENGTH = 200
+MAX_PHRASES = 8
+
+
+def index_article(article):
+    """Add, refresh or drop ``article`` in the index, by its status."""
+    if article.status != "published":
+        remove_articles([article.pk])
+        return
+    plain = html_to_text(article.body)
+    with connection.cursor() as cursor:
+        backend().upsert(cursor, article.pk, article.title, article.summary, plain, _plain_for_snippets(article, plain))
+
+
+def remove_articles(article_ids):
+    with connection.cursor() as cursor:
+        backend().remove(cursor, list(article_ids))
+
+
+def rebuild(batch_size=500):
+    """Index every published article again; returns how many."""
+    from ..models import Article
+
+    index = backend()
+    with connection.cursor() as cursor:
+        index.clear(cursor)
+    count = 0
+    queryset = Article.objects.filter(status="published").only("pk", "title", "summary", "body", "status")
+    for article in queryset.iterator(chunk_size=batch_size):
+        index_article(article)
+        count += 1
+    return count
+
+
+class SearchResults:
+    """A lazy, countable sequence of results, for Django's ``Paginator``."""
+
+    def __init__(self, query):
+        self.query = (query or "")[:MAX_QUERY_LENGTH]
+        phrases, self.terms = parse_query(self.query)
+        self.phrases = phrases[:MAX_PHRASES]
+        self._index = backend()
+        self._now = timezone.now()
+        self._count = None
+
+    def __bool__(self):
+        return bool(self.phrases)
+
+    def count(self):
+        if not self.phrases:
+            return 0
+        if self._count is None:
+            _, count_sql = self._index.search_sql()
+            with connection.cursor() as cursor:
+                cursor.execute(count_sql, [self._index.match(self.phrases), self._now])
+                self._count = cursor.fetchone()[0]
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, page):
+        if not isinstance(page, slice) or not self.phrases:
+            return [] if isinstance(page, slice) else None
+        from ..models import Article
+
+        offset, limit = page.start or 0, (page.stop or 0) - (page.start or 0)
+        ranked_sql, _ = self._index.search_sql()
+        params = self._index.ranked_params(
+            self._index.match(self.phrases),
+            self._index.match(self.phrases, title_only=True),
+            self._now,
+            max(limit, 0),
+            offset,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(ranked_sql, params)
+            ids = [row[0] for row in cursor.fetchall()]
+            if not ids:
+                return []
+            cursor.execute(self._index.snippets_sql(len(ids)), ids)
+            plains = dict(cursor.fetchall())
+        articles = Article.objects.for_listing().in_bulk(ids)
+        results = []
+        for pk in ids:
+            article = articles.get(pk)
+            if article is not None:
+                article.snippet = highlight(plains.get(pk, ""), self.terms)
+                article.title_highlighted = highlight(article.title, self.terms, whole=True)
+                results.append(article)
+        return results
+
+
+def search(query):
+    return SearchResults(query)
+
+
+def highlight(text, terms, *, whole=False):
+    """``text`` (or a window around the first match) with the terms in <mark>."""
+    if not terms:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(term) for term in sorted(set(terms), key=len, reverse=True) if term), re.IGNORECASE)
+    folded = normalise(text)
+    # NFKC can change lengths (full-width forms); search the folded text only
+    # when it lines up with the original.
+    haystack = folded if len(folded) == len(text) else text.lower()
+    matches = list(pattern.finditer(haystack))
+    start, end = 0, len(text)
+    if not whole and len(text) > SNIPPET_LENGTH:
+        first = matches[0].start() if matches else 0
+        start = max(0, first - SNIPPET_LENGTH // 3)
+        end = min(len(text), start + SNIPPET_LENGTH)
+    parts, cursor = [], start
+    for match in matches:
+        if match.start() < start or match.end() > end:
+            continue
+        parts.append(escape(text[cursor : match.start()]))
+        parts.append(f"<mark>{escape(text[match.start() : match.end()])}</mark>")
+        cursor = match.end()
+    parts.append(escape(text[cursor:end]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return mark_safe(prefix + "".join(parts) + suffix)
+
+
+def _plain_for_snippets(article, body_text):
+    return " ".join(part for part in (article.summary, body_text.replace("\n", " ")) if part)[:20000]

@@ -1,0 +1,211 @@
+"""Search that finds Chinese words: recall, precision, ranking, freshness of the index."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from articles import search, workflow
+from articles.search.tokens import Phrase, index_tokens, parse_query
+
+from .factories import ArticleFactory
+
+NOW = timezone.now()
+
+# title, body: a fixed newsroom of Chinese, English and mixed stories.
+CORPUS = {
+    "chip": ("国产芯片加速替代", "<p>多家厂商发布新一代芯片，AI 芯片需求旺盛。</p>"),
+    "profit": ("券商三季报出炉", "<p>多数券商盈利改善，自营业务贡献较大。</p>"),
+    "both": ("半导体公司盈利回升", "<p>受益于芯片价格上涨，公司三季度盈利回升。</p>"),
+    "ai": ("人工智能大模型商业化", "<p>大模型公司加速落地，人工智能应用增多。</p>"),
+    "tesla": ("Model Y deliveries rise", "<p>Tesla said Model Y deliveries rose 12% in October.</p>"),
+    "mixed": ("Model Y 交付量创新高", "<p>特斯拉 Model Y 十月交付量同比增长。</p>"),
+    "pmi": ("10月制造业PMI为49.2", "<p>制造业采购经理指数为49.2%，比上月下降0.4个百分点。</p>"),
+    "near_miss": ("芯，片与片芯", "<p>这里只有“芯”和“片”分开出现：芯。片。</p>"),
+    "summary_only": ("一则快讯", "<p>正文没有关键词。</p>"),
+}
+
+
+@pytest.fixture
+def newsroom(db):
+    articles = {}
+    for offset, (key, (title, body)) in enumerate(CORPUS.items()):
+        articles[key] = ArticleFactory(title=title, body=body, published_at=NOW - dt.timedelta(hours=offset + 1))
+    articles["summary_only"].summary = "盈利预警"
+    articles["summary_only"].save()
+    return articles
+
+
+def found(query):
+    results = search.search(query)
+    return {article.title for article in results[0 : results.count() + 1]}
+
+
+def titles(keys):
+    return {CORPUS[key][0] for key in keys}
+
+
+def test_tokens_are_character_pairs_and_words():
+    assert index_tokens("人工智能 AI 芯片") == ["人工", "工智", "智能", "ai", "芯片", "能", "片"]
+
+
+def test_query_words_become_phrases():
+    phrases, terms = parse_query('AI 芯片 "Model Y" 芯')
+    assert phrases == [Phrase(["model", "y"]), Phrase(["ai"]), Phrase(["芯片"]), Phrase(["芯"], prefix=True)]
+    assert terms == ["model y", "ai", "芯片", "芯"]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("芯片", {"chip", "both"}),
+        ("盈利", {"profit", "both", "summary_only"}),
+        ("人工智能", {"ai"}),
+        ("智能", {"ai"}),
+        ("AI 芯片", {"chip"}),
+        ("芯片 盈利", {"both"}),
+        ("Model Y", {"tesla", "mixed"}),
+        ('"Model Y" 交付量', {"mixed"}),
+        ("deliveries", {"tesla"}),
+        ("tesla", {"tesla"}),
+        ("49.2", {"pmi"}),
+        ("PMI", {"pmi"}),
+        ("ＡＩ", {"chip"}),  # full-width letters fold to ASCII
+        ("芯", {"chip", "both", "near_miss"}),
+        ("不存在的词", set()),
+    ],
+)
+def test_recall_and_precision(newsroom, query, expected):
+    assert found(query) == titles(expected)
+
+
+def test_a_word_split_by_punctuation_is_not_a_match(newsroom):
+    # "芯，片" and "芯。片。" contain both characters but never the word.
+    assert CORPUS["near_miss"][0] not in found("芯片")
+
+
+def test_title_matches_rank_above_body_matches_then_newest(newsroom):
+    older_title = ArticleFactory(title="芯片出口（旧）", body="<p>无</p>", published_at=NOW - dt.timedelta(days=30))
+    results = list(search.search("芯片")[0:20])
+    in_title = [article for article in results if "芯片" in article.title]
+    assert results[: len(in_title)] == in_title  # titles first
+    assert results.index(older_title) == len(in_title) - 1  # then by recency within titles
+    dates = [article.published_at for article in results[len(in_title) :]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_snippets_highlight_the_words(newsroom):
+    article = search.search("芯片")[0:1][0]
+    assert "<mark>芯片</mark>" in article.title_highlighted
+    assert "<mark>芯片</mark>" in article.snippet
+
+
+def test_snippet_escapes_html(db):
+    ArticleFactory(title="安全", body="<p>&lt;script&gt;芯片&lt;/script&gt;</p>")
+    snippet = search.search("芯片")[0:1][0].snippet
+    assert "<script>" not in snippet and "&lt;script&gt;" in snippet
+
+
+@pytest.mark.parametrize("trait", ["draft", "in_review", "scheduled"])
+def test_unpublished_articles_are_never_found(db, trait):
+    ArticleFactory(title="秘密芯片计划", **{trait: True})
+    assert found("秘密") == set()
+
+
+def test_scheduled_article_is_found_once_its_time_comes(db):
+    from freezegun import freeze_time
+
+    with freeze_time("2026-06-20 00:00:00+00:00") as frozen:
+        ArticleFactory(title="定时芯片稿件", published_at=timezone.now() + dt.timedelta(minutes=10))
+        assert found("定时") == set()
+        frozen.tick(dt.timedelta(minutes=11))
+        assert found("定时") == {"定时芯片稿件"}
+
+
+def test_index_follows_edits_publish_unpublish_and_delete(db, editor):
+    article = ArticleFactory(draft=True, title="光伏装机")
+    assert found("光伏") == set()
+    workflow.publish(article, user=editor)
+    assert found("光伏") == {"光伏装机"}
+    article.title = "风电装机"
+    article.save()
+    assert found("光伏") == set() and found("风电") == {"风电装机"}
+    workflow.unpublish(article, user=editor)
+    assert found("风电") == set()
+    workflow.publish(article, user=editor)
+    article.delete()
+    assert found("风电") == set()
+
+
+def test_import_is_indexed(db, tmp_path):
+    post = tmp_path / "p.html"
+    post.write_text("\n---\ntitle: '储能电池出货'\ndate: Sun, 19 Jun 2022 04:35:46 GMT\n---\n<div><p>储能</p></div>", encoding="utf-8")
+    call_command("import_hexo", str(tmp_path), stdout=StringIO(), stderr=StringIO())
+    assert found("储能") == {"储能电池出货"}
+
+
+def test_rebuild_search_index(newsroom):
+    with connection.cursor() as cursor:
+        from articles.search.backends import backend
+
+        backend().clear(cursor)
+    assert found("芯片") == set()
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert f"Indexed {len(CORPUS)}" in out.getvalue()
+    assert found("芯片") == titles({"chip", "both"})
+
+
+def test_search_page(client, newsroom):
+    response = client.get("/search/", {"q": "芯片"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "国产<mark>芯片</mark>加速替代" in html
+    assert html.count('class="search-result"') == 2
+
+
+def test_search_page_is_paginated(client, db):
+    for number in range(25):
+        ArticleFactory(title=f"芯片新闻 {number}", published_at=NOW - dt.timedelta(minutes=number))
+    first = client.get("/search/", {"q": "芯片"})
+    assert len(first.context["articles"]) == 20 and 'rel="next"' in first.content.decode()
+    second = client.get("/search/", {"q": "芯片", "page": 2})
+    assert len(second.context["articles"]) == 5
+
+
+def test_empty_and_hostile_queries(client, newsroom):
+    for query in ["", "   ", '"', "*", "AND OR NOT", "title:芯片", "' OR 1=1 --", "(", "\x00", "芯" * 500]:
+        assert client.get("/search/", {"q": query}).status_code == 200
+
+
+def test_search_query_count_is_fixed(client, newsroom, django_assert_num_queries):
+    for number in range(30):
+        ArticleFactory(title=f"芯片 {number}", tags=["芯片", "半导体"])
+    # count + ranked ids + snippets + articles + bylines + sections + tags + section tree
+    with django_assert_num_queries(8):
+        client.get("/search/", {"q": "芯片"})
+
+
+def test_search_uses_the_index(newsroom):
+    """The query plan reads the full-text index, not every article's body."""
+    from articles.search.backends import backend
+
+    index = backend()
+    ranked_sql, _ = index.search_sql()
+    match = index.match(parse_query("芯片")[0])
+    title_match = index.match(parse_query("芯片")[0], title_only=True)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # With a handful of rows the planner may start from the articles;
+            # what matters is that the match itself can use the GIN index.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN SELECT article_id FROM articles_search WHERE document @@ %s::tsquery", [match])
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            assert "articles_search_document" in plan
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + ranked_sql, index.ranked_params(match, title_match, NOW, 20, 0))
+            plan = " ".join(str(row) for row in cursor.fetchall())
+            assert "VIRTUAL TABLE INDEX" in plan and "SEARCH a USING INTEGER PRIMARY KEY" in plan
