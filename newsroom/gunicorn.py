@@ -16,6 +16,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "sync"
 timeout = 30
 graceful_timeout = 10
-accesslog = "-" if os.environ.get("ACCESS_LOG", "1") == "1" else None
+# The app logs one line per request itself (newsroom.requestlog), with timing.
+accesslog = "-" if os.environ.get("ACCESS_LOG", "0") == "1" else None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -7,9 +7,13 @@ from django.views.static import serve
 
 from articles.views import healthz
 
+from .twofactor import AdminLoginForm, two_factor_setup
 from .views import floor
 
+admin.site.login_form = AdminLoginForm
+
 urlpatterns = [
+    path("admin/two-factor/", two_factor_setup, name="two_factor_setup"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("bench/floor", floor, name="bench-floor"),
