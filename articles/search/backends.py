@@ -67,7 +67,9 @@ class SqliteIndex:
 class PostgresIndex:
     create_sql = [
         f"CREATE TABLE IF NOT EXISTS {TABLE} ("
-        "article_id bigint PRIMARY KEY REFERENCES articles_article (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "
+        # No foreign key: the signals remove entries, searches join on the
+        # articles anyway, and the table must not block TRUNCATE of articles.
+        "article_id bigint PRIMARY KEY, "
         "document tsvector NOT NULL, plain text NOT NULL)",
         f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING gin (document)",
     ]

@@ -34,38 +34,6 @@ def author(db):
     return AuthorFactory()
 
 
-def _member(django_user_model, username, group_name, *, byline=None):
-    from django.contrib.auth.models import Group
-
-    from articles.models import Author
-
-    user = django_user_model.objects.create_user(username, f"{username}@example.com", "pw-for-tests-only", is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    if byline:
-        Author.objects.create(name=byline, user=user)
-    return user
-
-
-@pytest.fixture
-def writer(db, django_user_model):
-    return _member(django_user_model, "writer", "Writers", byline="王明")
-
-
-@pytest.fixture
-def other_writer(db, django_user_model):
-    return _member(django_user_model, "other", "Writers", byline="李雪")
-
-
-@pytest.fixture
-def editor(db, django_user_model):
-    return _member(django_user_model, "editor", "Editors")
-
-
-@pytest.fixture
-def superuser(db, django_user_model):
-    return django_user_model.objects.create_superuser("root", "root@example.com", "pw-for-tests-only")
-
-
 @pytest.fixture
 def draft_by_writer(writer):
     """A draft the writer created, with the writer's byline."""

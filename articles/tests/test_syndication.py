@@ -239,7 +239,7 @@ def test_archive_pages(client, db):
 def test_related_articles_share_tags_or_sections(client, section_tree):
     _, _, depth = section_tree
     article = ArticleFactory(title="主文章", tags=["芯片", "出口"], categories=[depth])
-    best = ArticleFactory(title="两个标签相同", tags=["芯片", "出口"], published_at=NOW - dt.timedelta(days=3))
+    ArticleFactory(title="两个标签相同", tags=["芯片", "出口"], published_at=NOW - dt.timedelta(days=3))
     ArticleFactory(title="同一栏目", categories=[depth])
     ArticleFactory(title="毫不相关", tags=["房地产"], categories=[CategoryFactory(name="其他")])
     ArticleFactory(title="相关但是草稿", draft=True, tags=["芯片"])
