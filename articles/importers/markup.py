@@ -6,15 +6,18 @@ images Markdown refuses (``javascript:``...) and those the sanitizer strips
 are reported, so an operator knows what was dropped.
 """
 
+import html
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 
 from ..sanitizer import clean_html, clean_html_with_report
 from ..text import html_to_text
 from . import plugins
+from .assets import AssetError, find_asset
 
 MORE_MARKER = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 _UNSAFE_REPORTS = {
@@ -23,6 +26,8 @@ _UNSAFE_REPORTS = {
 }
 _URL_ATTRIBUTE = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*([A-Za-z][A-Za-z0-9+.-]*:[^"'\s>]*)""")
 _SAFE_SCHEMES = ("http:", "https:", "mailto:")
+_RELATIVE_IMG = re.compile(r'<img src="([^"]+)"')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _refused_links = ContextVar("refused_links", default=None)
 
 _markdown = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
@@ -65,8 +70,28 @@ def render_body(content, *, markdown, first_line=1, asset_folder=None):
         excerpt = html_to_text(clean_html(markup.split(more, 1)[0]))
         markup = markup.replace(f"<p>{more}</p>", "").replace(more, "")
     cleaned, warnings = clean_with_warnings(markup, refused)
+    cleaned = _asset_images(cleaned, ctx)
     warnings = ctx.warnings + warnings
     return Body(cleaned, excerpt, warnings, ctx.assets, ctx.links)
+
+
+def _asset_images(markup, ctx):
+    """``![](photo.jpg)`` next to a post means its asset folder (Hexo's
+    ``post_asset_folder``): copy the image like ``{% asset_img %}``. Other
+    relative addresses are left as they are."""
+
+    def replace(match):
+        src = html.unescape(match.group(1))
+        if _SCHEME.match(src) or src.startswith(("/", "#", "?")):
+            return match.group(0)
+        try:
+            asset = find_asset(ctx.asset_folder, unquote(src))
+        except AssetError:
+            return match.group(0)
+        ctx.assets.append(asset)
+        return f'<img src="{html.escape(asset.url)}"'
+
+    return _RELATIVE_IMG.sub(replace, markup) if ctx.asset_folder else markup
 
 
 def clean_with_warnings(markup, refused=()):

@@ -261,3 +261,16 @@ def test_post_link_to_nothing_leaves_the_text_and_a_warning(tmp_path):
     assert code == 0
     assert Article.objects.get().body == "<p>见 nowhere。</p>"
     assert f"{path}:5: warning: post_link target not found: nowhere" in err
+
+
+@pytest.mark.django_db
+def test_markdown_image_next_to_the_post_is_an_asset(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    png(tmp_path / "posts" / "hello" / "图 1.png")
+    write(
+        tmp_path / "posts", "hello.md", "---\ntitle: t\ndate: 2020-01-01\n---\n![图](<图 1.png>) ![丢失](missing.png)\n"
+    )
+    run_import(tmp_path / "posts")
+    body = Article.objects.get().body
+    assert '<img src="/media/imports/hexo/' in body and '<img src="missing.png"' in body
+    assert len(list((tmp_path / "media" / "imports" / "hexo").iterdir())) == 1
