@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Lower
 from taggit.models import Tag, TaggedItem
 
 from .. import revisions, workflow
@@ -74,13 +75,22 @@ class RunCache:
         for category in Category.objects.order_by("-pk"):  # the oldest wins
             self.categories[(category.parent_id, category.name)] = category
         self.authors = {author.name: author for author in Author.objects.order_by("-pk")}
-        self.tags = {self._tag_key(tag.name): tag for tag in Tag.objects.order_by("-pk")}
-        self.legacy = dict(Article.objects.exclude(legacy_path=None).values_list("legacy_path", "source_key"))
+        self.tags = {}  # filled as names come up: a site may have very many
+        self._legacy = None  # read on first use: feeds never need it
         self._added = []
 
+    @property
+    def legacy(self):
+        if self._legacy is None:
+            self._legacy = dict(Article.objects.exclude(legacy_path=None).values_list("legacy_path", "source_key"))
+        return self._legacy
+
     @staticmethod
-    def _tag_key(name):
-        return name.lower() if getattr(settings, "TAGGIT_CASE_INSENSITIVE", False) else name
+    def _case_insensitive():
+        return getattr(settings, "TAGGIT_CASE_INSENSITIVE", False)
+
+    def _tag_key(self, name):
+        return name.lower() if self._case_insensitive() else name
 
     def _remember(self, table, key, value):
         table[key] = value
@@ -111,6 +121,13 @@ class RunCache:
         return self.authors.get(name) or self._remember(self.authors, name, Author.objects.create(name=name))
 
     def tag_objects(self, names):
+        """Tags for ``names`` (made where missing), in at most one query for
+        the names not seen yet in this run, plus one insert per new tag."""
+        unknown = {self._tag_key(name) for name in names} - self.tags.keys()
+        if unknown:
+            found = Tag.objects.annotate(key=Lower("name") if self._case_insensitive() else F("name"))
+            for tag in found.filter(key__in=unknown).order_by("-pk"):
+                self.tags[self._tag_key(tag.name)] = tag
         tags = []
         for name in names:
             key = self._tag_key(name)

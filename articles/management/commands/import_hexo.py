@@ -67,6 +67,7 @@ class Command(BaseCommand):
                 counts["failed"] += 1
                 report.line(f"{path}: {error}")
 
+        report.total = len(files) + len(posts)
         index = LinkIndex()
         for post in posts:
             index.add(post)
