@@ -28,7 +28,7 @@ from ..models import Article
 from ..text import html_to_text, summarize
 from ..validators import validate_image_url
 from . import limits
-from .markup import clean_with_warnings
+from .markup import MarkupError, clean_with_warnings
 from .store import ArticleData
 
 USER_AGENT = "NewsroomFeedImporter/1.0 (+{site})"
@@ -141,7 +141,11 @@ def parse_feed(content, *, feed_key, options, content_type=""):
         feed.warnings.append((None, f"only the first {limits.MAX_FEED_ENTRIES} entries read"))
     seen = set()
     for entry in parsed.entries[: limits.MAX_FEED_ENTRIES]:
-        data = entry_data(entry, feed_key=feed_key, feed_title=feed.title, options=options)
+        try:
+            data = entry_data(entry, feed_key=feed_key, feed_title=feed.title, options=options)
+        except MarkupError as error:
+            feed.warnings.append((None, f"entry {str(entry.get('id') or entry.get('link'))[:80]!r} left out: {error}"))
+            continue
         if data is None:
             feed.warnings.append((None, "an entry with neither title nor content was left out"))
         elif data.source_key not in seen:

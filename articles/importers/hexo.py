@@ -46,7 +46,7 @@ from .assets import asset_folder
 from .dates import DateError, date_from_filename, parse_date
 from .files import MARKDOWN_SUFFIXES, FileError, is_draft_location, read_text
 from .frontmatter import FrontMatterError, read_front_matter
-from .markup import render_body
+from .markup import MarkupError, render_body
 from .store import ArticleData
 
 Status = Article.Status
@@ -90,12 +90,15 @@ def parse_post(path, root, *, tz, permalink=permalinks.DEFAULT_PATTERN):
 
     meta, warnings = front.meta, []
     _warn_about_misspelled_keys(meta, warnings)
-    body = render_body(
-        front.body,
-        markdown=path.suffix.lower() in MARKDOWN_SUFFIXES,
-        first_line=front.body_line,
-        asset_folder=asset_folder(path),
-    )
+    try:
+        body = render_body(
+            front.body,
+            markdown=path.suffix.lower() in MARKDOWN_SUFFIXES,
+            first_line=front.body_line,
+            asset_folder=asset_folder(path),
+        )
+    except MarkupError as error:
+        raise PostError(str(error)) from None
     warnings += body.warnings
     title = _title(meta, path, body.html)
     published_at = _published_at(meta, path, tz, warnings)
@@ -124,11 +127,17 @@ def parse_post(path, root, *, tz, permalink=permalinks.DEFAULT_PATTERN):
         slug=slug_from(meta["slug"]) if _plain(meta.get("slug")) else "",
         legacy_path=legacy_path,
         checksum=_checksum(raw, body.assets, tz, permalink),
-        warnings=warnings,
+        warnings=_capped(warnings),
         assets=body.assets,
         links=body.links,
         link_names=_link_names(meta, hexo_slug, path, title),
     )
+
+
+def _capped(warnings):
+    if len(warnings) <= limits.MAX_WARNINGS:
+        return warnings
+    return [*warnings[: limits.MAX_WARNINGS], (None, f"{len(warnings) - limits.MAX_WARNINGS} more warnings not shown")]
 
 
 def _warn_about_misspelled_keys(meta, warnings):

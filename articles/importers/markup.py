@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 
 from ..sanitizer import clean_html, clean_html_with_report
 from ..text import html_to_text
-from . import plugins
+from . import limits, plugins
 from .assets import AssetError, find_asset
 
 MORE_MARKER = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
@@ -26,6 +26,12 @@ _UNSAFE_REPORTS = {
 }
 _URL_ATTRIBUTE = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*([A-Za-z][A-Za-z0-9+.-]*:[^"'\s>]*)""")
 _SAFE_SCHEMES = ("http:", "https:", "mailto:")
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_NOT_NESTING = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "rb",
+    "rt", "rp", "colgroup", "caption", "html", "head", "body",
+}  # fmt: skip
 _RELATIVE_IMG = re.compile(r'<img src="([^"]+)"')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _refused_links = ContextVar("refused_links", default=None)
@@ -65,6 +71,7 @@ def render_body(content, *, markdown, first_line=1, asset_folder=None):
         markup = _fragment(content, ctx)
     finally:
         _refused_links.reset(token)
+    _check_depth(markup)
     excerpt = ""
     if more in markup:
         excerpt = html_to_text(clean_html(markup.split(more, 1)[0]))
@@ -94,9 +101,14 @@ def _asset_images(markup, ctx):
     return _RELATIVE_IMG.sub(replace, markup) if ctx.asset_folder else markup
 
 
+class MarkupError(ValueError):
+    """HTML the sanitizer should not be asked to read."""
+
+
 def clean_with_warnings(markup, refused=()):
     """``(clean HTML, warnings)``: the sanitizer's output, and a warning for
     each link or image address it (or Markdown) refused."""
+    _check_depth(markup)
     cleaned, removed = clean_html_with_report(markup)
     refused = list(refused) + [
         url for url in _URL_ATTRIBUTE.findall(markup) if not url.lower().startswith(_SAFE_SCHEMES)
@@ -105,6 +117,30 @@ def clean_with_warnings(markup, refused=()):
     if not refused:  # the sanitizer saw one our pattern missed (entities, odd quoting)
         warnings += [(None, _UNSAFE_REPORTS[item]) for item in removed if item in _UNSAFE_REPORTS]
     return cleaned, warnings
+
+
+def _check_depth(markup):
+    depth = nesting_depth(markup)
+    if depth > limits.MAX_HTML_DEPTH:
+        # HTML parsers check scopes along the open elements: time grows with
+        # the square of the depth, and no article nests this deep.
+        raise MarkupError(f"HTML nested {depth} levels deep (at most {limits.MAX_HTML_DEPTH})")
+
+
+def nesting_depth(markup):
+    """How deep elements nest, counted from the tags (elements whose end tag
+    may be left out, and void ones, do not count)."""
+    depth = deepest = 0
+    for closing, name in _TAG_NAME.findall(markup):
+        name = name.lower()
+        if name in _NOT_NESTING:
+            continue
+        if closing:
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def _fragment(content, ctx):

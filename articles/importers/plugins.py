@@ -29,6 +29,7 @@ from ..validators import validate_image_url
 from .assets import AssetError, find_asset
 
 POST_LINK_PREFIX = "/__hexo_post__/"
+MAX_DEPTH = 10  # blocks inside blocks (a note in a note...)
 
 _TAG = re.compile(r"\{%-?\s*([A-Za-z_][\w-]*)(.*?)-?%\}")
 _FENCE_OPEN = re.compile(r"[ \t]*(`{3,}|~{3,})")
@@ -61,13 +62,14 @@ class Context:
     links: list = field(default_factory=list)  # post_link targets
     nonce: str = field(default_factory=lambda: secrets.token_hex(6))
     blocks: dict = field(default_factory=dict)  # placeholder -> HTML
+    depth: int = 0  # blocks inside blocks
 
     def warn(self, line, message):
         self.warnings.append((line, message))
 
     def child(self, first_line):
         """The context of a block's content (its own line numbers, shared reports)."""
-        sub = Context(self.markdown, first_line, self.asset_folder, self.render)
+        sub = Context(self.markdown, first_line, self.asset_folder, self.render, depth=self.depth + 1)
         sub.warnings, sub.assets, sub.links, sub.nonce, sub.blocks = (
             self.warnings,
             self.assets,
@@ -88,26 +90,28 @@ def expand(text, ctx):
     """``text`` with every tag plugin replaced by a placeholder (see ``restore``)."""
     protected = _protected_spans(text) if ctx.markdown else []
     tags = [match for match in _TAG.finditer(text) if not _inside(match.start(), protected)]
+    ends, next_endraw = _pair_ends(tags)
     out, position, index = [], 0, 0
+    lines = _LineCounter(text, ctx.first_line)
     while index < len(tags):
         match = tags[index]
         name, args = match.group(1), _split_args(match.group(2))
-        line = ctx.first_line + text.count("\n", 0, match.start())
+        line = lines.at(match.start())
         out.append(text[position : match.start()])
         position, index = match.end(), index + 1
-        end = None
-        if name == "raw" or name in _BLOCKS or (name == "note" and _find_end(tags, index - 1, "note") is not None):
-            end = _find_end(tags, index - 1, name, nested=name != "raw")
-            if end is None:
-                ctx.warn(line, f"{{% {name} %}} without {{% end{name} %}}; kept as text")
+        if name == "raw" or name in _BLOCKS or (name == "note" and index - 1 in ends):
+            end = next_endraw.get(index - 1) if name == "raw" else ends.get(index - 1)
+            if end is None or ctx.depth >= MAX_DEPTH:
+                problem = "nested too deeply" if end is not None else f"without {{% end{name} %}}"
+                ctx.warn(line, f"{{% {name} %}} {problem}; kept as text")
                 out.append(match.group(0))
                 continue
             content = text[match.end() : tags[end].start()]
-            content_line = line + text.count("\n", match.start(), match.end())
             if name == "raw":
                 out.append(_raw(content, _alone_on_line(text, match), ctx))
             else:
-                out.append(ctx.placeholder(_BLOCKS.get(name, _note)(args, content, ctx.child(content_line))))
+                child = ctx.child(line + match.group(0).count("\n"))
+                out.append(ctx.placeholder(_BLOCKS.get(name, _note)(args, content, child)))
             position, index = tags[end].end(), end + 1
         elif name in _INLINE:
             markup = _INLINE[name](args, ctx, line)
@@ -122,14 +126,13 @@ def expand(text, ctx):
 
 
 def restore(markup, ctx):
-    """Put the plugins' HTML back where ``expand`` left placeholders."""
+    """Put the plugins' HTML back where ``expand`` left placeholders (one pass:
+    a block's own HTML was restored when its content was rendered)."""
     if not ctx.blocks:
         return markup
-    for token, block in reversed(list(ctx.blocks.items())):  # nested blocks come later
-        if token.endswith("bx"):
-            markup = markup.replace(f"<p>{token}</p>", block)
-        markup = markup.replace(token, block)
-    return markup
+    token = rf"hexoplugin{ctx.nonce}n\d+"
+    pattern = re.compile(rf"<p>({token}bx)</p>|({token}[bi]x)")
+    return pattern.sub(lambda match: ctx.blocks.get(match.group(1) or match.group(2), ""), markup)
 
 
 # Where tags are not tags --------------------------------------------------------
@@ -159,17 +162,35 @@ def _inside(position, spans):
     return any(start <= position < end for start, end in spans)
 
 
-def _find_end(tags, opening, name, *, nested=True):
-    depth = 0
-    for index in range(opening + 1, len(tags)):
-        tag = tags[index].group(1)
-        if nested and tag == name:
-            depth += 1
-        elif tag == f"end{name}":
-            if depth == 0:
-                return index
-            depth -= 1
-    return None
+def _pair_ends(tags):
+    """Where each block ends, in one pass: ``{% x %}`` pairs with its own
+    ``{% endx %}`` (nesting counted per name); ``{% raw %}`` ends at the next
+    ``{% endraw %}`` whatever lies between (raw does not nest)."""
+    ends, open_tags, next_endraw, following = {}, {}, {}, None
+    for index, tag in enumerate(tags):
+        name = tag.group(1)
+        if name.startswith("end") and open_tags.get(name[3:]):
+            ends[open_tags[name[3:]].pop()] = index
+        elif not name.startswith("end"):
+            open_tags.setdefault(name, []).append(index)
+    for index in range(len(tags) - 1, -1, -1):
+        if tags[index].group(1) == "endraw":
+            following = index
+        elif tags[index].group(1) == "raw" and following is not None:
+            next_endraw[index] = following
+    return ends, next_endraw
+
+
+class _LineCounter:
+    """Line numbers of offsets met in increasing order, without rescanning."""
+
+    def __init__(self, text, first_line):
+        self.text, self.line, self.offset = text, first_line, 0
+
+    def at(self, offset):
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
 
 
 def _alone_on_line(text, match):

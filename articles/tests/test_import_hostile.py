@@ -1,6 +1,7 @@
 """Hostile posts: refused with a one-line reason, or defanged; never half-written."""
 
 import re
+import time
 from io import StringIO
 
 import pytest
@@ -197,3 +198,31 @@ def test_overlong_names_are_cut_to_fit(tmp_path):
     run_import(tmp_path)
     assert len(Category.objects.get().name) == limits.MAX_NAME_LENGTH
     assert len(Author.objects.get().name) == limits.MAX_NAME_LENGTH
+
+
+@pytest.mark.parametrize("opening", ["<blockquote>", "<b>x", "<div><span>"])
+def test_deeply_nested_html_is_refused_quickly(tmp_path, opening):
+    path = write(tmp_path, "p.html", "---\ntitle: t\ndate: 2020-01-01\n---\n" + opening * 100_000)
+    started = time.monotonic()
+    code, _out, err = run_import(path)
+    assert code == 1 and "HTML nested" in err and time.monotonic() - started < 10
+
+
+def test_thousands_of_tag_plugins_stay_fast_and_warnings_are_capped(tmp_path):
+    path = write(tmp_path, "p.md", "---\ntitle: t\ndate: 2020-01-01\n---\n" + "{% folding x %}{% raw %}" * 20_000)
+    started = time.monotonic()
+    code, _out, err = run_import(path)
+    assert code == 0 and time.monotonic() - started < 30
+    assert err.count(": warning: ") == limits.MAX_WARNINGS + 1 and "39950 more warnings not shown" in err
+
+
+def test_an_unexpected_error_fails_the_file_not_the_run(tmp_path, monkeypatch):
+    from articles.importers import hexo
+
+    def explode(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    write(tmp_path, "a.md", "---\ntitle: a\ndate: 2020-01-01\n---\n")
+    monkeypatch.setattr(hexo, "_category_paths", explode)
+    code, _out, err = run_import(tmp_path)
+    assert code == 1 and "a.md: could not be read: RecursionError" in err

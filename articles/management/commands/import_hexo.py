@@ -66,6 +66,9 @@ class Command(BaseCommand):
             except PostError as error:
                 counts["failed"] += 1
                 report.line(f"{path}: {error}")
+            except Exception as error:  # a bug or a file we did not foresee: never stop the run
+                counts["failed"] += 1
+                report.line(f"{path}: could not be read: {type(error).__name__}: {error}")
 
         report.total = len(files) + len(posts)
         index = LinkIndex()
