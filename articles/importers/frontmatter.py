@@ -19,8 +19,8 @@ import yaml
 
 from . import limits
 
-_OPENING = re.compile(r"^(-{3,}|;{3,})\n(.*?)\n\1(?:\n|$)(.*)", re.DOTALL)
-_LEGACY = re.compile(r"^(.+?)\n(-{3,}|;{3,})(?:\n(.*)|$)", re.DOTALL)
+_OPENING = re.compile(r"^(-{3,}|;{3,})[ \t]*\n(?:(.*?)\n)??\1[ \t]*(?:\n|$)(.*)", re.DOTALL)
+_LEGACY = re.compile(r"^(.+?)\n(-{3,}|;{3,})[ \t]*(?:\n(.*)|$)", re.DOTALL)
 # A legacy block has to look like YAML keys before we believe it is one.
 _LOOKS_LIKE_KEY = re.compile(r"^\s*(?:-{3,}\s*\n\s*)?[\w][\w\-]*\s*:", re.UNICODE)
 _LEADING_TABS = re.compile(r"^(\t+)", re.MULTILINE)
@@ -47,7 +47,7 @@ def read_front_matter(text):
     match = _OPENING.match(text)
     if match:
         separator, data, body = match.groups()
-        meta = _parse(data, json_form=separator.startswith(";"), first_line=2)
+        meta = _parse(data or "", json_form=separator.startswith(";"), first_line=2)
     else:
         match = _LEGACY.match(text)
         if not (match and _LOOKS_LIKE_KEY.match(match.group(1))):

@@ -380,3 +380,16 @@ def test_old_addresses_cannot_escape_the_site(tmp_path, value):
 
 def test_drafts_had_no_old_address(tmp_path):
     assert post(tmp_path, "title: t\ndate: 2022-06-19\npublished: false").legacy_path is None
+
+
+@pytest.mark.parametrize(
+    "text, meta, body",
+    [
+        ("---\n---\n正文", {}, "正文"),
+        ("---  \ntitle: 标题\n---\t\n正文", {"title": "标题"}, "正文"),
+        ("---\ntitle: 标题\n---", {"title": "标题"}, ""),
+        ("---\ntitle: 标题\nnote: |\n  ---\n---\n正文", {"title": "标题", "note": "---"}, "正文"),
+    ],
+)
+def test_front_matter_edges(text, meta, body):
+    assert split_front_matter(text) == (meta, body)
