@@ -33,17 +33,27 @@ class FileError(ValueError):
 def find_posts(paths):
     """``(file, root)`` for every post under ``paths``, in a stable order.
 
-    ``root`` is the directory named on the command line (a named file's own
-    directory); the source key is the file's path relative to it.
+    ``root`` is the directory named on the command line; the source key is
+    the file's path relative to it. For a file named on its own it is the
+    ``_posts`` (or ``_drafts``) folder the file is in, so a file imported
+    alone keeps the key it gets when its folder is imported; else the file's
+    own directory.
     """
     seen = set()
     for given in map(Path, paths):
-        found = [(given, given.parent)] if not given.is_dir() else [(path, given) for path in _walk(given)]
+        found = [(given, _posts_root(given))] if not given.is_dir() else [(path, given) for path in _walk(given)]
         for path, root in found:
             key = os.path.realpath(path)
             if key not in seen:
                 seen.add(key)
                 yield path, root
+
+
+def _posts_root(path):
+    for parent in path.parents:
+        if parent.name in ("_posts", "_drafts"):
+            return parent
+    return path.parent
 
 
 def _walk(root):

@@ -393,3 +393,10 @@ def test_drafts_had_no_old_address(tmp_path):
 )
 def test_front_matter_edges(text, meta, body):
     assert split_front_matter(text) == (meta, body)
+
+
+def test_a_file_named_alone_keeps_the_key_its_posts_folder_gives(tmp_path):
+    path = write(tmp_path, "source/_posts/金融/标题.md", "x")
+    other = write(tmp_path, "elsewhere/标题.md", "x")
+    assert list(find_posts([path])) == [(path, tmp_path / "source" / "_posts")]
+    assert list(find_posts([other])) == [(other, tmp_path / "elsewhere")]
