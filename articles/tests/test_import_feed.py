@@ -162,6 +162,12 @@ def test_billion_laughs_feed_does_not_explode():
     assert all(len(article.title) < 100 for article in Article.objects.all())
 
 
+def test_external_entities_are_not_read():
+    run_feed(DATA / "xxe.xml")
+    article = Article.objects.get()
+    assert "root:" not in article.title + article.body + article.summary
+
+
 def test_dry_run_writes_nothing():
     code, out, _err = run_feed(RSS2, ATOM, dry_run=True)
     assert code == 0 and "4 created" in out and "dry run" in out
