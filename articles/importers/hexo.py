@@ -124,7 +124,7 @@ def parse_post(path, root, *, tz, permalink=permalinks.DEFAULT_PATTERN):
         head_image_url=_image(meta, _HEAD_IMAGE_KEYS, warnings),
         head_image_alt=_plain(meta.get("headimg_alt"))[: limits.MAX_TITLE_LENGTH],
         thumbnail_url=_image(meta, ["thumbnail"], warnings),
-        slug=slug_from(meta["slug"]) if _plain(meta.get("slug")) else "",
+        slug=slug_from(_plain(meta.get("slug")), fallback=""),
         legacy_path=legacy_path,
         checksum=_checksum(raw, body.assets, tz, permalink),
         warnings=_capped(warnings),

@@ -171,6 +171,7 @@ def save_article(data, cache, *, overwrite=False, dry_run=False, resolve_links=N
 
 def _save(data, cache, overwrite, resolve_links, comment):
     article = Article.objects.select_for_update().filter(source_key=data.source_key).first()
+    edited = False
     if article is not None:
         if article.source_checksum == data.checksum:
             return SaveResult(article, "unchanged")
@@ -218,7 +219,7 @@ def _save(data, cache, overwrite, resolve_links, comment):
 
     _move(article, data.status, data.published_at)
     note = comment or f"Imported from {data.source_key}"
-    if action == "updated" and overwrite:
+    if edited:  # and --overwrite, or we would have stopped above
         note += " (replacing edits made in the CMS)"
     revisions.record(article, comment=note)
     # Last: this import is the article's current version (see the module docstring).
