@@ -344,3 +344,10 @@ def test_imported_at_survives_only_until_an_editor_saves(tmp_path):
     article.save()
     article.refresh_from_db()
     assert article.updated_at != article.imported_at and article.updated_at <= timezone.now()
+
+
+def test_a_second_run_is_quiet(tmp_path):
+    write(tmp_path, "a.md", POST.replace("---\n<p>", "headimg: javascript:alert(1)\n---\n<p>{% folding %}"))
+    _code, _out, first = run_import(tmp_path)
+    _code, out, second = run_import(tmp_path)
+    assert "warning" in first and second == "" and counts(out)["warnings"] == 0

@@ -85,7 +85,8 @@ class Command(BaseCommand):
                 report.line(f"{post.path}: could not be saved: {type(error).__name__}: {error}")
                 continue
             counts[result.action] += 1
-            warnings = post.warnings + result.warnings if result.action in ("created", "updated") else post.warnings
+            # An unchanged or skipped file was not imported again: its warnings were said before.
+            warnings = post.warnings + result.warnings if result.action in ("created", "updated") else []
             for line, message in warnings:
                 report.line(f"{post.path}:{line}: warning: {message}" if line else f"{post.path}: warning: {message}")
             counts["warnings"] += len(warnings)
