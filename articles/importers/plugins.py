@@ -14,6 +14,7 @@ since embeds do not survive the sanitizer). Any other tag stays in the text,
 visibly, and is reported with its line.
 """
 
+import bisect
 import html
 import re
 import secrets
@@ -88,8 +89,8 @@ class Context:
 
 def expand(text, ctx):
     """``text`` with every tag plugin replaced by a placeholder (see ``restore``)."""
-    protected = _protected_spans(text) if ctx.markdown else []
-    tags = [match for match in _TAG.finditer(text) if not _inside(match.start(), protected)]
+    protected = _protected_spans(text) if ctx.markdown else _Spans([])
+    tags = [match for match in _TAG.finditer(text) if match.start() not in protected]
     ends, next_endraw = _pair_ends(tags)
     out, position, index = [], 0, 0
     lines = _LineCounter(text, ctx.first_line)
@@ -139,7 +140,7 @@ def restore(markup, ctx):
 
 
 def _protected_spans(text):
-    """Fenced code blocks and inline code spans, as (start, end) offsets."""
+    """Fenced code blocks and inline code spans."""
     spans, fence, start, offset = [], None, 0, 0
     for line in text.splitlines(keepends=True):
         if fence is None:
@@ -154,12 +155,20 @@ def _protected_spans(text):
         offset += len(line)
     if fence is not None:
         spans.append((start, len(text)))
-    spans += [m.span() for m in _INLINE_CODE.finditer(text) if not _inside(m.start(), spans)]
-    return spans
+    fences = _Spans(spans)
+    return _Spans(spans + [m.span() for m in _INLINE_CODE.finditer(text) if m.start() not in fences])
 
 
-def _inside(position, spans):
-    return any(start <= position < end for start, end in spans)
+class _Spans:
+    """Non-overlapping (start, end) offsets; ``offset in spans`` by bisection."""
+
+    def __init__(self, spans):
+        self.spans = sorted(spans)
+        self.starts = [start for start, _end in self.spans]
+
+    def __contains__(self, offset):
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index >= 0 and offset < self.spans[index][1]
 
 
 def _pair_ends(tags):
