@@ -35,7 +35,7 @@ MAX_DEPTH = 10  # blocks inside blocks (a note in a note...)
 _TAG = re.compile(r"\{%-?\s*([A-Za-z_][\w-]*)(.*?)-?%\}")
 _FENCE_OPEN = re.compile(r"[ \t]*(`{3,}|~{3,})")
 _FENCE_CLOSE = re.compile(r"[ \t]*(`{3,}|~{3,})[ \t]*$")
-_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)[^\n]+?(?<!`)\1(?!`)")
+_BACKTICKS = re.compile(r"`+")
 _ARG = re.compile(r'"([^"]*)"|\'([^\']*)\'|(\S+)')
 _URL = re.compile(r"^(?:https?:)?//|^/")
 _VIDEO_ID = re.compile(r"^[\w/-]{1,100}$")
@@ -156,7 +156,30 @@ def _protected_spans(text):
     if fence is not None:
         spans.append((start, len(text)))
     fences = _Spans(spans)
-    return _Spans(spans + [m.span() for m in _INLINE_CODE.finditer(text) if m.start() not in fences])
+    return _Spans(spans + [span for span in _code_spans(text) if span[0] not in fences])
+
+
+def _code_spans(text):
+    """Inline code spans as CommonMark pairs them: a run of backticks closes at
+    the next run of the same length (here: on the same line). Linear; a regex
+    with a back-reference takes cubic time on runs of growing length."""
+    spans, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        runs = [match.span() for match in _BACKTICKS.finditer(line)]
+        following, last_seen = [None] * len(runs), {}
+        for index in range(len(runs) - 1, -1, -1):
+            length = runs[index][1] - runs[index][0]
+            following[index], last_seen[length] = last_seen.get(length), index
+        index = 0
+        while index < len(runs):
+            closing = following[index]
+            if closing is None:
+                index += 1
+                continue
+            spans.append((offset + runs[index][0], offset + runs[closing][1]))
+            index = closing + 1
+        offset += len(line)
+    return spans
 
 
 class _Spans:

@@ -226,3 +226,11 @@ def test_an_unexpected_error_fails_the_file_not_the_run(tmp_path, monkeypatch):
     monkeypatch.setattr(hexo, "_category_paths", explode)
     code, _out, err = run_import(tmp_path)
     assert code == 1 and "a.md: could not be read: RecursionError" in err
+
+
+def test_backtick_runs_of_growing_length_stay_fast(tmp_path):
+    body = "".join("`" * length + "a" for length in range(1, 1500))
+    path = write(tmp_path, "p.md", "---\ntitle: t\ndate: 2020-01-01\n---\n" + body)
+    started = time.monotonic()
+    code, _out, _err = run_import(path)
+    assert code == 0 and time.monotonic() - started < 20
