@@ -32,7 +32,9 @@ from .assets import AssetError, find_asset
 POST_LINK_PREFIX = "/__hexo_post__/"
 MAX_DEPTH = 10  # blocks inside blocks (a note in a note...)
 
-_TAG = re.compile(r"\{%-?\s*([A-Za-z_][\w-]*)(.*?)-?%\}")
+# Arguments stop at a line end or another "{%": a lazy ".*?" made every
+# unclosed "{%" scan the rest of its line (quadratic on a long line).
+_TAG = re.compile(r"\{%-?\s*([A-Za-z_][\w-]*)((?:[^%{\n]|%(?!\})|\{(?!%))*?)-?%\}")
 _FENCE_OPEN = re.compile(r"[ \t]*(`{3,}|~{3,})")
 _FENCE_CLOSE = re.compile(r"[ \t]*(`{3,}|~{3,})[ \t]*$")
 _BACKTICKS = re.compile(r"`+")

@@ -234,3 +234,10 @@ def test_backtick_runs_of_growing_length_stay_fast(tmp_path):
     started = time.monotonic()
     code, _out, _err = run_import(path)
     assert code == 0 and time.monotonic() - started < 20
+
+
+def test_unclosed_tag_openings_on_one_long_line_stay_fast(tmp_path):
+    path = write(tmp_path, "p.md", "---\ntitle: t\ndate: 2020-01-01\n---\n" + "{% x " * 100_000)
+    started = time.monotonic()
+    code, _out, _err = run_import(path)
+    assert code == 0 and time.monotonic() - started < 20
