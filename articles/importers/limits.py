@@ -5,6 +5,10 @@ from eating memory or time. They are generous: the largest post of the
 756-post corpus is 100 KB, its deepest front matter 3 levels.
 """
 
+import signal
+import threading
+from contextlib import contextmanager
+
 MAX_FILE_BYTES = 2 * 1024 * 1024  # one post (20 times the corpus's largest)
 MAX_FRONT_MATTER_BYTES = 128 * 1024
 MAX_YAML_DEPTH = 20  # nested lists and mappings
@@ -23,3 +27,33 @@ MAX_ASSET_BYTES = 10 * 1024 * 1024  # one image copied from a post's asset folde
 MAX_FEED_BYTES = 5 * 1024 * 1024
 MAX_FEED_ENTRIES = 500
 FEED_TIMEOUT = 20  # seconds, per request
+
+MAX_PARSE_SECONDS = 60  # reading one post; a hostile body must not hold up the run
+
+
+class TimeLimitExceeded(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds):
+    """Raise ``TimeLimitExceeded`` in the block after ``seconds``.
+
+    Only where signals work (the main thread of a Unix process, as in a
+    management command); elsewhere the block runs unbounded. Use it around
+    pure computation only, never around database work.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeLimitExceeded(f"took longer than {seconds} s to read")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -241,3 +241,17 @@ def test_unclosed_tag_openings_on_one_long_line_stay_fast(tmp_path):
     started = time.monotonic()
     code, _out, _err = run_import(path)
     assert code == 0 and time.monotonic() - started < 20
+
+
+def test_a_post_that_takes_too_long_to_read_is_refused(tmp_path, monkeypatch):
+    from articles.importers import hexo
+
+    def slow(*args, **kwargs):
+        time.sleep(5)
+
+    monkeypatch.setattr(limits, "MAX_PARSE_SECONDS", 0.2)
+    monkeypatch.setattr(hexo, "render_body", slow)
+    write(tmp_path, "slow.md", "---\ntitle: t\ndate: 2020-01-01\n---\nx")
+    started = time.monotonic()
+    code, _out, err = run_import(tmp_path)
+    assert code == 1 and "slow.md: took longer than 0.2 s to read" in err and time.monotonic() - started < 3

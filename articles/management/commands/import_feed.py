@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from articles.importers import limits
 from articles.importers.feeds import FeedError, FeedOptions, Fetched, fetch, parse_feed, read_file
 from articles.importers.progress import Reporter
 from articles.importers.store import RunCache, save_article
@@ -86,7 +87,11 @@ class Command(BaseCommand):
         else:
             raise FeedError("no such file, and not an http(s) address")
 
-        feed = parse_feed(content, feed_key=feed_key, options=options, content_type=content_type)
+        try:
+            with limits.time_limit(limits.MAX_PARSE_SECONDS):
+                feed = parse_feed(content, feed_key=feed_key, options=options, content_type=content_type)
+        except limits.TimeLimitExceeded as error:
+            raise FeedError(str(error)) from None
         for _line, message in feed.warnings:
             report.line(f"{source}: warning: {message}")
             counts["warnings"] += 1

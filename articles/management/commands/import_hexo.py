@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importers import permalinks
+from articles.importers import limits, permalinks
 from articles.importers.files import find_posts
 from articles.importers.hexo import PostError, parse_post
 from articles.importers.links import LinkIndex
@@ -62,8 +62,9 @@ class Command(BaseCommand):
         for path, root in files:
             report.step(f"reading {path.name}")
             try:
-                posts.append(parse_post(path, root, tz=tz, permalink=permalink))
-            except PostError as error:
+                with limits.time_limit(limits.MAX_PARSE_SECONDS):
+                    posts.append(parse_post(path, root, tz=tz, permalink=permalink))
+            except (PostError, limits.TimeLimitExceeded) as error:
                 counts["failed"] += 1
                 report.line(f"{path}: {error}")
             except Exception as error:  # a bug or a file we did not foresee: never stop the run
