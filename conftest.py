@@ -1,12 +1,24 @@
 """Fixtures for every test in the repository."""
 
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hashing passwords properly is slow by design; tests do not need that."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts with an empty cache, so query counts are repeatable."""
+    from articles import categories
+
+    cache.clear()
+    categories._local.update(version=None, tree=None)
+    yield
+    cache.clear()
 
 
 def _member(django_user_model, username, group_name, *, byline=None):

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and authentication: a cached page costs nothing more.
+    "articles.pagecache.PageCacheMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,6 +150,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
+            # Culling scans the directory; keep it rare.
+            "OPTIONS": {"MAX_ENTRIES": 50000},
         }
     }
 
@@ -295,5 +299,10 @@ LOGGING = {
 # The newsroom ---------------------------------------------------------------
 
 ARTICLES_PER_PAGE = 20
+
+# Whole-page cache for anonymous readers (articles/pagecache.py).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "60"))
 FEED_ITEMS = 30
 TAGGIT_CASE_INSENSITIVE = True

@@ -1,18 +1,6 @@
 import pytest
-from django.core.cache import cache
-
-from articles import categories
 
 from .factories import ArticleFactory, AuthorFactory, CategoryFactory
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Every test starts with an empty cache, so query counts are repeatable."""
-    cache.clear()
-    categories._local.update(version=None, tree=None)
-    yield
-    cache.clear()
 
 
 @pytest.fixture
