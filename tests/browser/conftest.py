@@ -143,8 +143,8 @@ def roles(live_server, fresh_state):
     migration = importlib.import_module("articles.migrations.0003_roles")
     for name, codenames in migration.ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in codenames]
+        group.permissions.add(
+            *[Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in codenames]
         )
 
 
