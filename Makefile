@@ -50,7 +50,16 @@ test: install
 test-postgres: install
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 $(PY) -m pytest
 
+# The real-browser tests (tests/browser) on the system's Chromium. The Nu Html
+# Checker and axe-core come from npm (package.json, into node_modules/) when npm
+# is there; without them, or without Java, those checks skip and say why.
 e2e: install
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "npm not found: the HTML validator and axe-core checks will skip"; \
+	elif [ ! node_modules/.package-lock.json -nt package-lock.json ]; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error \
+			|| echo "npm ci failed: the HTML validator and axe-core checks will skip"; \
+	fi
 	$(PY) -m pytest -m browser tests/browser
 
 # Refresh locale/*.po from the code and templates, then compile (needs GNU gettext).
