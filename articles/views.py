@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
@@ -12,15 +13,42 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from . import health, previews, search, sitemaps, workflow
+from . import health, pagecache, previews, search, sitemaps, workflow
 from .categories import get_tree
+from .fragments import render_cards
 from .models import Article, Author
 
+
+class ListPaginator(Paginator):
+    """Counts come from the cache (one count per list and content version), and
+    lists stop at ``ARTICLES_MAX_PAGES``: older articles live in the date
+    archives, so no request pays for a large OFFSET or a count of the table."""
+
+    def __init__(self, *args, count_key, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        count = cache.get(self.count_key)
+        if count is None:
+            count = super().count
+            cache.set(self.count_key, count, timeout=24 * 3600)
+        return count
+
+    @cached_property
+    def num_pages(self):
+        return min(super().num_pages, settings.ARTICLES_MAX_PAGES)
+
+    @property
+    def truncated(self):
+        return self.count > self.num_pages * self.per_page
 
 
 class ArticleListView(ListView):
@@ -30,8 +58,26 @@ class ArticleListView(ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
 
+    def get(self, request, *args, **kwargs):
+        self.version = pagecache.current_version()
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        # Only what identifies the page's articles: cards come from render_cards().
+        return self.filter_articles(Article.objects.published()).only("pk", "slug", "title", "published_at")
+
+    def filter_articles(self, queryset):
+        return queryset
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        key = f"articles:count:{self.version}:{self.request.path}"
+        return ListPaginator(queryset, per_page, count_key=key, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ids = list(context["page_obj"].object_list.values_list("pk", flat=True))
+        context["cards"] = render_cards(ids, self.version)
+        return context
 
 
 class CategoryView(ArticleListView):
@@ -39,11 +85,11 @@ class CategoryView(ArticleListView):
 
     template_name = "articles/category_detail.html"
 
-    def get_queryset(self):
+    def filter_articles(self, queryset):
         self.category = get_tree().find(self.kwargs["path"])
         if self.category is None:
             raise Http404(_("No such section."))
-        return Article.objects.published().in_category(self.category).for_listing()
+        return queryset.in_category(self.category)
 
     def get_context_data(self, **kwargs):
         tree = get_tree()
@@ -58,9 +104,9 @@ class CategoryView(ArticleListView):
 class TagView(ArticleListView):
     template_name = "articles/tag_detail.html"
 
-    def get_queryset(self):
+    def filter_articles(self, queryset):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return Article.objects.published().tagged(self.tag).for_listing()
+        return queryset.tagged(self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -69,9 +115,9 @@ class TagView(ArticleListView):
 class AuthorView(ArticleListView):
     template_name = "articles/author_detail.html"
 
-    def get_queryset(self):
+    def filter_articles(self, queryset):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return Article.objects.published().by_author(self.author).for_listing()
+        return queryset.by_author(self.author)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
@@ -174,7 +220,7 @@ class ArchiveView(ArticleListView):
 
     template_name = "articles/archive.html"
 
-    def get_queryset(self):
+    def filter_articles(self, queryset):
         year, month = self.kwargs["year"], self.kwargs.get("month")
         if not 1900 <= year <= 9999 or (month is not None and not 1 <= month <= 12):
             raise Http404
@@ -182,7 +228,7 @@ class ArchiveView(ArticleListView):
         start = dt.datetime(year, month or 1, 1, tzinfo=tz)
         end = dt.datetime(year + (month or 12) // 12, (month or 12) % 12 + 1, 1, tzinfo=tz)
         self.period = (year, month)
-        return Article.objects.published().filter(published_at__gte=start, published_at__lt=end).for_listing()
+        return queryset.filter(published_at__gte=start, published_at__lt=end)
 
     def get_context_data(self, **kwargs):
         year, month = self.period

@@ -299,6 +299,8 @@ LOGGING = {
 # The newsroom ---------------------------------------------------------------
 
 ARTICLES_PER_PAGE = 20
+# Lists go this deep; the date archives (/archive/YYYY/MM/) carry the rest.
+ARTICLES_MAX_PAGES = int(os.environ.get("ARTICLES_MAX_PAGES", "50"))
 
 # Whole-page cache for anonymous readers (articles/pagecache.py).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)

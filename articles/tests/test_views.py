@@ -205,35 +205,61 @@ def _crowded_articles(count):
     return sections, authors, articles
 
 
+# A cold list page: content version + count + the page's ids + the cards'
+# articles + bylines + sections + tags (+ the section tree, + the tag or author).
+# A warm one: the page's ids only; counts and rendered cards are reused until
+# the content changes.
+
+
+def assert_list_queries(client, django_assert_num_queries, url, cold, warm=1):
+    with django_assert_num_queries(cold):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(warm):
+        assert client.get(url).status_code == 200
+
+
 @pytest.mark.parametrize("count", [1, 25])
 def test_home_query_count_is_fixed(client, django_assert_num_queries, count):
     _crowded_articles(count)
-    # count + page + bylines + sections + tags + section tree
-    with django_assert_num_queries(6):
-        assert client.get("/").status_code == 200
+    assert_list_queries(client, django_assert_num_queries, "/", cold=8)
 
 
 @pytest.mark.parametrize("count", [1, 25])
 def test_section_query_count_is_fixed(client, django_assert_num_queries, count):
     sections, _, _ = _crowded_articles(count)
     url = sections[0].get_absolute_url()  # reads the section tree, as the view would
-    # count + page + bylines + sections + tags
-    with django_assert_num_queries(5):
-        assert client.get(url).status_code == 200
+    assert_list_queries(client, django_assert_num_queries, url, cold=7)
 
 
 @pytest.mark.parametrize("count", [1, 25])
 def test_tag_query_count_is_fixed(client, django_assert_num_queries, count):
     _crowded_articles(count)
-    with django_assert_num_queries(7):  # + the tag
-        assert client.get("/tags/芯片/").status_code == 200
+    assert_list_queries(client, django_assert_num_queries, "/tags/芯片/", cold=9, warm=2)
 
 
 @pytest.mark.parametrize("count", [1, 25])
 def test_author_query_count_is_fixed(client, django_assert_num_queries, count):
     _, authors, _ = _crowded_articles(count)
-    with django_assert_num_queries(7):  # + the author
-        assert client.get(authors[0].get_absolute_url()).status_code == 200
+    assert_list_queries(client, django_assert_num_queries, authors[0].get_absolute_url(), cold=9, warm=2)
+
+
+@pytest.mark.django_db(transaction=True)  # a new content version starts at commit
+def test_cards_follow_content_changes(client):
+    article = ArticleFactory(title="旧标题")
+    assert "旧标题" in client.get("/").content.decode()
+    article.title = "新标题"
+    article.save()
+    html = client.get("/").content.decode()
+    assert "新标题" in html and "旧标题" not in html
+
+
+def test_lists_stop_at_the_page_limit_and_point_to_the_archive(client, settings):
+    settings.ARTICLES_MAX_PAGES = 2
+    ArticleFactory.create_batch(45)
+    last = client.get("/?page=2")
+    assert last.status_code == 200 and 'rel="next"' not in last.content.decode()
+    assert "/archive/" in last.content.decode().split('class="pagination"')[1]
+    assert client.get("/?page=3").status_code == 404
 
 
 @pytest.mark.parametrize("relations", [1, 8])
@@ -249,7 +275,7 @@ def test_detail_query_count_is_fixed(client, django_assert_num_queries, relation
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
-def test_listing_does_not_load_bodies(client):
+def test_list_query_does_not_load_bodies(client):
     ArticleFactory(body="<p>" + "长" * 1000 + "</p>")
     article = client.get("/").context["articles"][0]
     assert "body" in article.get_deferred_fields()

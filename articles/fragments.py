@@ -1,0 +1,51 @@
+"""Rendered article cards, kept per process and per content version.
+
+A list page shows 20 cards; rendering them (with their bylines, sections and
+dates) is most of the page's cost. A card changes only when content changes,
+and every content change starts a new version (``pagecache``), so cards are
+kept under ``(article, version, language)`` in a small per-process LRU: a
+list page then costs one query for the page's ids and renders only cards it
+has not seen since the last change.
+"""
+
+from collections import OrderedDict
+from threading import Lock
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+MAX_CARDS = 5000
+
+_cards = OrderedDict()
+_lock = Lock()
+
+
+def render_cards(article_ids, version):
+    """The HTML of each article's card, in the order of ``article_ids``."""
+    from .models import Article
+
+    language = settings.LANGUAGE_CODE
+    found, missing = {}, []
+    with _lock:
+        for pk in article_ids:
+            html = _cards.get((pk, version, language))
+            if html is None:
+                missing.append(pk)
+            else:
+                _cards.move_to_end((pk, version, language))
+                found[pk] = html
+    if missing:
+        for article in Article.objects.filter(pk__in=missing).for_listing():
+            html = mark_safe(render_to_string("articles/_card.html", {"article": article}))
+            found[article.pk] = html
+            with _lock:
+                _cards[(article.pk, version, language)] = html
+                while len(_cards) > MAX_CARDS:
+                    _cards.popitem(last=False)
+    return [found[pk] for pk in article_ids if pk in found]
+
+
+def forget_cards():
+    with _lock:
+        _cards.clear()
