@@ -9,6 +9,7 @@ it. See ``tokens.py`` for why Chinese is indexed as character pairs.
 import re
 
 from django.db import connection
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -82,7 +83,7 @@ class SearchResults:
     def __getitem__(self, page):
         if not isinstance(page, slice) or not self.phrases:
             return [] if isinstance(page, slice) else None
-        from ..models import Article
+        from ..models import Article, Author
 
         offset, limit = page.start or 0, (page.stop or 0) - (page.start or 0)
         ranked_sql, _ = self._index.search_sql()
@@ -100,7 +101,12 @@ class SearchResults:
                 return []
             cursor.execute(self._index.snippets_sql(len(ids)), ids)
             plains = dict(cursor.fetchall())
-        articles = Article.objects.for_listing().in_bulk(ids)
+        # Results show bylines and dates, not sections or tags.
+        articles = (
+            Article.objects.prefetch_related(Prefetch("authors", queryset=Author.objects.order_by("bylines__position")))
+            .only("pk", "slug", "title", "published_at")
+            .in_bulk(ids)
+        )
         results = []
         for pk in ids:
             article = articles.get(pk)
