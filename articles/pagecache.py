@@ -73,7 +73,9 @@ class PageCacheMiddleware:
         if self._cacheable_response(response):
             response["ETag"] = '"%s"' % hashlib.md5(response.content, usedforsecurity=False).hexdigest()
             response["Last-Modified"] = http_date()
-            patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_BROWSER_SECONDS)
+            patch_cache_control(
+                response, public=True, max_age=settings.PAGE_CACHE_BROWSER_SECONDS, must_revalidate=True
+            )
             patch_vary_headers(response, ["Cookie"])
             cache.set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
             return get_conditional_response(request, etag=response["ETag"], response=response) or response

@@ -305,6 +305,8 @@ ARTICLES_MAX_PAGES = int(os.environ.get("ARTICLES_MAX_PAGES", "50"))
 # Whole-page cache for anonymous readers (articles/pagecache.py).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
-PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "60"))
+# Browsers (and CDNs) revalidate every time by default: the ETag makes that a
+# cheap 304, and a change shows at once instead of up to max-age later.
+PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "0"))
 FEED_ITEMS = 30
 TAGGIT_CASE_INSENSITIVE = True

@@ -168,7 +168,8 @@ class ArticleForm(forms.ModelForm):
 
     def _refuse_stale_form(self):
         # Locked until the save commits, so two saves cannot both pass.
-        current = Article.objects.select_for_update().select_related("last_edited_by").get(pk=self.instance.pk)
+        # of=("self",): PostgreSQL cannot lock the nullable side of the join.
+        current = Article.objects.select_for_update(of=("self",)).select_related("last_edited_by").get(pk=self.instance.pk)
         if current.version == self.cleaned_data.get("base_version"):
             return
         editor = current.last_edited_by
@@ -217,7 +218,7 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["status_label", "published_at", "source_key", "created_by", "last_edited_by", "created_at", "updated_at"]
     actions = ["publish_selected", "unpublish_selected"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body", "base_version"]}),
+        (None, {"fields": ["title", "slug", "summary", "body"]}),
         (gettext_lazy("Filing"), {"fields": ["categories", "tags", "allow_comments"]}),
         (gettext_lazy("Images"), {"fields": ["head_image", "head_image_url", "head_image_alt", "thumbnail_url"]}),
         (
@@ -276,7 +277,7 @@ class ArticleAdmin(admin.ModelAdmin):
         author = getattr(request.user, "author_profile", None)
         if not change and author is not None and not article.bylines.exists():
             article.set_authors([author])
-        changed = ", ".join(form.changed_data) or _("nothing")
+        changed = ", ".join(name for name in form.changed_data if name != "base_version") or _("nothing")
         comment = _("Created") if not change else _("Changed: %(fields)s") % {"fields": changed}
         revisions.record(article, user=request.user, comment=comment)
 
