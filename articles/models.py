@@ -283,6 +283,16 @@ class Article(models.Model):
             return chain[0] if chain else category
         return None
 
+    @property
+    def revision_bylines(self):
+        """Bylines for a revision, with their authors loaded (their labels name them)."""
+        return self.bylines.select_related("author")
+
+    @property
+    def revision_tag_links(self):
+        """Tag links for a revision, with what their labels name loaded in bulk."""
+        return self.tagged_items.select_related("tag").prefetch_related("content_object")
+
     def set_authors(self, authors):
         """Replace the bylines with ``authors``, in that order."""
         self.bylines.all().delete()

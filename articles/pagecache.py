@@ -15,6 +15,7 @@ Cached responses carry an ETag, and a matching ``If-None-Match`` gets a 304.
 
 import hashlib
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -38,6 +39,49 @@ def _new_version():
     return version
 
 
+class _Batch:
+    """While a bulk job runs, start a new version at most every ``interval``
+    seconds (and once at the end) instead of after every row it commits."""
+
+    def __init__(self, interval):
+        self.interval = interval
+        self.last = time.monotonic()
+        self.pending = False
+
+    def changed(self):
+        self.pending = True
+        if time.monotonic() - self.last >= self.interval:
+            self.flush()
+
+    def flush(self):
+        if self.pending:
+            _new_version()
+        self.pending = False
+        self.last = time.monotonic()
+
+
+_batch = None
+
+
+@contextmanager
+def batched(interval=5.0):
+    """Use around imports: readers see new articles within ``interval`` seconds."""
+    global _batch
+    outer, _batch = _batch, _Batch(interval)
+    try:
+        yield
+    finally:
+        batch, _batch = _batch, outer
+        batch.flush()
+
+
+def _version_after_commit():
+    if _batch is not None:
+        _batch.changed()
+    else:
+        _new_version()
+
+
 def content_changed(**kwargs):
     """Signal receiver: every cached page is out of date once this commits.
 
@@ -46,9 +90,9 @@ def content_changed(**kwargs):
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        _new_version()
-    elif not any(callback is _new_version for _, callback, _ in connection.run_on_commit):
-        transaction.on_commit(_new_version)
+        _version_after_commit()
+    elif not any(callback is _version_after_commit for _, callback, _ in connection.run_on_commit):
+        transaction.on_commit(_version_after_commit)
 
 
 def current_version():

@@ -16,7 +16,7 @@ def register_models():
     from .models import Article, Byline
 
     if not reversion.is_registered(Article):
-        reversion.register(Article, follow=["bylines", "tagged_items"])
+        reversion.register(Article, follow=["revision_bylines", "revision_tag_links"])
         reversion.register(Byline)
     if not reversion.is_registered(TaggedItem):
         reversion.register(TaggedItem)

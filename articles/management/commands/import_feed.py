@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from articles import pagecache
 from articles.importers import limits
 from articles.importers.feeds import FeedError, FeedOptions, Fetched, fetch, parse_feed, read_file
 from articles.importers.progress import Reporter
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="do everything and roll it back")
         parser.add_argument("--overwrite", action="store_true", help="update entries even if edited in the CMS")
+
+    def execute(self, *args, **options):
+        # One new page-cache version every few seconds, not one per post.
+        with pagecache.batched():
+            return super().execute(*args, **options)
 
     def handle(self, *args, sources, all, category, byline, status, dry_run, overwrite, **options):
         if not sources and not all:

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from articles import pagecache
 from articles.importers import limits, permalinks
 from articles.importers.files import find_posts
 from articles.importers.hexo import PostError, parse_post
@@ -43,6 +44,11 @@ class Command(BaseCommand):
             "--overwrite", action="store_true", help="update articles even if they were edited in the CMS since import"
         )
         parser.add_argument("--stats", action="store_true", help="print the time taken and posts per second")
+
+    def execute(self, *args, **options):
+        # One new page-cache version every few seconds, not one per post.
+        with pagecache.batched():
+            return super().execute(*args, **options)
 
     def handle(self, *args, paths, dry_run, timezone, permalink, overwrite, stats, **options):
         try:
