@@ -62,6 +62,12 @@ e2e: install
 	fi
 	$(PY) -m pytest -m browser tests/browser
 
+# Build a throwaway database of BENCH_N articles (default 10000) under var/bench/,
+# serve it with gunicorn and measure every page against the floor; writes
+# var/bench/latest.json and prints a table. See README, "Benchmarks".
+bench: install
+	$(PY) -m bench
+
 # Refresh locale/*.po from the code and templates, then compile (needs GNU gettext).
 messages: install
 	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --no-obsolete --no-wrap
