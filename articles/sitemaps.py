@@ -5,8 +5,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from . import pagecache
 from .categories import get_tree
 from .models import Article
 
@@ -25,7 +30,7 @@ class SiteUrlSitemap(Sitemap):
 
 
 class ArticleSitemap(SiteUrlSitemap):
-    limit = 5000  # URLs per sitemap page; the index lists the pages
+    limit = 1000  # URLs per sitemap page; the index lists the pages
 
     def items(self):
         return Article.objects.published().only("pk", "slug", "updated_at", "published_at").order_by("-published_at", "-id")
@@ -33,10 +38,34 @@ class ArticleSitemap(SiteUrlSitemap):
     def lastmod(self, article):
         return article.updated_at
 
+    def get_latest_lastmod(self):
+        # Django's default calls lastmod() on every article; one indexed query instead.
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+    @cached_property
+    def paginator(self):
+        return CachedCountPaginator(self._items(), self.limit)
+
+
+class CachedCountPaginator(Paginator):
+    """The article count, counted once per content version."""
+
+    @cached_property
+    def count(self):
+        key = f"sitemaps:count:{pagecache.current_version()}"
+        count = cache.get(key)
+        if count is None:
+            count = super().count
+            cache.set(key, count, timeout=24 * 3600)
+        return count
+
 
 class CategorySitemap(SiteUrlSitemap):
     def items(self):
         return list(get_tree().by_id.values())
+
+    def get_latest_lastmod(self):
+        return None
 
     def location(self, category):
         return category.get_absolute_url()
