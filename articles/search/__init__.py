@@ -53,8 +53,36 @@ def rebuild(batch_size=500):
     return count
 
 
+# A query ranks at most this many of its most recently added matches (and as
+# many title matches): walking the index backwards stops there, so the cost
+# has a ceiling however common the word is. Lists of results stop at 50 pages
+# anyway; a reader who needs older articles narrows the query.
+MAX_HITS = 2000
+
+_RANKED = """
+WITH title AS ({title_hits}), body AS ({body_hits}),
+     hits AS (SELECT id FROM title UNION SELECT id FROM body)
+SELECT a.id FROM hits JOIN articles_article a ON a.id = hits.id
+WHERE a.status = 'published' AND a.published_at <= %s
+ORDER BY (a.id IN (SELECT id FROM title)) DESC, a.published_at DESC, a.id DESC
+LIMIT %s OFFSET %s
+"""
+
+_COUNT = """
+WITH title AS ({title_hits}), body AS ({body_hits}),
+     hits AS (SELECT id FROM title UNION SELECT id FROM body)
+SELECT COUNT(*), (SELECT COUNT(*) FROM body) FROM hits JOIN articles_article a ON a.id = hits.id
+WHERE a.status = 'published' AND a.published_at <= %s
+"""
+
+
 class SearchResults:
-    """A lazy, countable sequence of results, for Django's ``Paginator``."""
+    """A lazy, countable sequence of results, for Django's ``Paginator``.
+
+    Title matches come first, then the rest, newest first within each. Only
+    the ``MAX_HITS`` most recently added matches take part; ``capped`` says when a query
+    matched more than that (the page then says "more than N").
+    """
 
     def __init__(self, query):
         self.query = (query or "")[:MAX_QUERY_LENGTH]
@@ -63,18 +91,26 @@ class SearchResults:
         self._index = backend()
         self._now = timezone.now()
         self._count = None
+        self.capped = False
 
     def __bool__(self):
         return bool(self.phrases)
+
+    def _sql(self, template):
+        hits = self._index.hits_sql(MAX_HITS)
+        return template.format(title_hits=hits, body_hits=hits)
+
+    def _match_params(self):
+        return [self._index.match(self.phrases, title_only=True), self._index.match(self.phrases)]
 
     def count(self):
         if not self.phrases:
             return 0
         if self._count is None:
-            _, count_sql = self._index.search_sql()
             with connection.cursor() as cursor:
-                cursor.execute(count_sql, [self._index.match(self.phrases), self._now])
-                self._count = cursor.fetchone()[0]
+                cursor.execute(self._sql(_COUNT), [*self._match_params(), self._now])
+                self._count, body_hits = cursor.fetchone()
+            self.capped = body_hits >= MAX_HITS
         return self._count
 
     def __len__(self):
@@ -86,16 +122,8 @@ class SearchResults:
         from ..models import Article, Author
 
         offset, limit = page.start or 0, (page.stop or 0) - (page.start or 0)
-        ranked_sql, _ = self._index.search_sql()
-        params = self._index.ranked_params(
-            self._index.match(self.phrases),
-            self._index.match(self.phrases, title_only=True),
-            self._now,
-            max(limit, 0),
-            offset,
-        )
         with connection.cursor() as cursor:
-            cursor.execute(ranked_sql, params)
+            cursor.execute(self._sql(_RANKED), [*self._match_params(), self._now, max(limit, 0), offset])
             ids = [row[0] for row in cursor.fetchall()]
             if not ids:
                 return []

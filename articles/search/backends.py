@@ -42,22 +42,9 @@ class SqliteIndex:
         expression = " AND ".join(_fts_phrase(phrase) for phrase in phrases)
         return f"title : ({expression})" if title_only else expression
 
-    def search_sql(self):
-        """SQL for (ids in rank order, count) with params (match, title match, now, limit, offset)."""
-        ranked = (
-            f"SELECT a.id FROM {TABLE} s JOIN articles_article a ON a.id = s.rowid "
-            f"WHERE {TABLE} MATCH %s AND a.status = 'published' AND a.published_at <= %s "
-            f"ORDER BY (s.rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)) DESC, "
-            "a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
-        )
-        count = (
-            f"SELECT COUNT(*) FROM {TABLE} s JOIN articles_article a ON a.id = s.rowid "
-            f"WHERE {TABLE} MATCH %s AND a.status = 'published' AND a.published_at <= %s"
-        )
-        return ranked, count
-
-    def ranked_params(self, match, title_match, now, limit, offset):
-        return [match, now, title_match, limit, offset]
+    def hits_sql(self, limit):
+        """The newest ``limit`` matches' ids (newest by row id: a walk down the index)."""
+        return f"SELECT rowid AS id FROM {TABLE} WHERE {TABLE} MATCH %s ORDER BY rowid DESC LIMIT {int(limit)}"
 
     def snippets_sql(self, count):
         marks = ", ".join(["%s"] * count)
@@ -92,20 +79,9 @@ class PostgresIndex:
         weight = "A" if title_only else ""
         return " & ".join(_ts_phrase(phrase, weight) for phrase in phrases)
 
-    def search_sql(self):
-        ranked = (
-            f"SELECT a.id FROM {TABLE} s JOIN articles_article a ON a.id = s.article_id "
-            "WHERE s.document @@ %s::tsquery AND a.status = 'published' AND a.published_at <= %s "
-            "ORDER BY (s.document @@ %s::tsquery) DESC, a.published_at DESC, a.id DESC LIMIT %s OFFSET %s"
-        )
-        count = (
-            f"SELECT COUNT(*) FROM {TABLE} s JOIN articles_article a ON a.id = s.article_id "
-            "WHERE s.document @@ %s::tsquery AND a.status = 'published' AND a.published_at <= %s"
-        )
-        return ranked, count
-
-    def ranked_params(self, match, title_match, now, limit, offset):
-        return [match, now, title_match, limit, offset]
+    def hits_sql(self, limit):
+        """The newest ``limit`` matches' ids (the GIN index finds them)."""
+        return f"SELECT article_id AS id FROM {TABLE} WHERE document @@ %s::tsquery ORDER BY article_id DESC LIMIT {int(limit)}"
 
     def snippets_sql(self, count):
         marks = ", ".join(["%s"] * count)

@@ -192,21 +192,29 @@ def test_search_query_count_is_fixed(client, newsroom, django_assert_num_queries
 
 def test_search_uses_the_index(newsroom):
     """The query plan reads the full-text index, not every article's body."""
-    from articles.search.backends import backend
+    from articles.search import _RANKED, SearchResults
 
-    index = backend()
-    ranked_sql, _ = index.search_sql()
-    match = index.match(parse_query("芯片")[0])
-    title_match = index.match(parse_query("芯片")[0], title_only=True)
+    results = SearchResults("芯片")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # With a handful of rows the planner may start from the articles;
-            # what matters is that the match itself can use the GIN index.
+            # With a handful of rows the planner may prefer a scan; what matters
+            # is that the match itself can use the GIN index.
             cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN SELECT article_id FROM articles_search WHERE document @@ %s::tsquery", [match])
+            cursor.execute("EXPLAIN " + results._index.hits_sql(100), [results._match_params()[1]])
             plan = " ".join(row[0] for row in cursor.fetchall())
             assert "articles_search_document" in plan
         else:
-            cursor.execute("EXPLAIN QUERY PLAN " + ranked_sql, index.ranked_params(match, title_match, NOW, 20, 0))
+            cursor.execute("EXPLAIN QUERY PLAN " + results._sql(_RANKED), [*results._match_params(), NOW, 20, 0])
             plan = " ".join(str(row) for row in cursor.fetchall())
             assert "VIRTUAL TABLE INDEX" in plan and "SEARCH a USING INTEGER PRIMARY KEY" in plan
+
+
+def test_very_common_words_rank_only_the_latest_matches(db, monkeypatch):
+    import articles.search as search_module
+
+    monkeypatch.setattr(search_module, "MAX_HITS", 5)
+    for number in reversed(range(8)):  # added in the order they were published
+        ArticleFactory(title=f"普通新闻{number}", body="<p>市场</p>", published_at=NOW - dt.timedelta(hours=number))
+    results = search.search("市场")
+    assert results.count() == 5 and results.capped
+    assert [article.title for article in results[0:5]] == [f"普通新闻{number}" for number in range(5)]
