@@ -13,9 +13,10 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Every test starts with an empty cache, so query counts are repeatable."""
-    from articles import categories
+    from articles import categories, fragments
 
     cache.clear()
+    fragments.forget()
     categories._local.update(version=None, tree=None)
     yield
     cache.clear()

@@ -1,4 +1,4 @@
-"""Rendered article cards, kept per process and per content version.
+"""Rendered cards and article relations, kept per process and per content version.
 
 A list page shows 20 cards; rendering them (with their bylines, sections and
 dates) is most of the page's cost. A card changes only when content changes,
@@ -46,6 +46,44 @@ def render_cards(article_ids, version):
     return [found[pk] for pk in article_ids if pk in found]
 
 
-def forget_cards():
+def forget():
     with _lock:
         _cards.clear()
+        _relations.clear()
+
+
+_relations = OrderedDict()
+MAX_RELATIONS = 2000
+RELATIONS = ("authors", "categories", "tags")
+
+
+def with_relations(article, version, related):
+    """Give ``article`` its bylines, sections and tags (as a prefetch would) and
+    return its related articles, loading them only once per content version.
+
+    ``related`` computes the related articles when they are not known yet.
+    """
+    key = (article.pk, version)
+    with _lock:
+        known = _relations.get(key)
+        if known is not None:
+            _relations.move_to_end(key)
+    if known is None:
+        from django.db.models import prefetch_related_objects
+
+        from .models import Article
+
+        prefetch_related_objects([article], *Article.objects.with_relations()._prefetch_related_lookups)
+        known = {name: list(getattr(article, name).all()) for name in RELATIONS}
+        known["related"] = related(article)
+        with _lock:
+            _relations[key] = known
+            while len(_relations) > MAX_RELATIONS:
+                _relations.popitem(last=False)
+    else:
+        cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
+        for name in RELATIONS:
+            queryset = getattr(article, name).all()
+            queryset._result_cache, queryset._prefetch_done = list(known[name]), True
+            cache[name] = queryset
+    return known["related"]

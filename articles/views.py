@@ -23,7 +23,7 @@ from taggit.models import Tag, TaggedItem
 
 from . import health, pagecache, previews, search, sitemaps, workflow
 from .categories import get_tree
-from .fragments import render_cards
+from .fragments import render_cards, with_relations
 from .models import Article, Author
 
 
@@ -134,16 +134,16 @@ class ArticleDetailView(DetailView):
         # moves to the canonical one instead of breaking.
         if self.kwargs["slug"] != self.object.slug:
             return redirect(self.object, permanent=True)
+        # Bylines, sections, tags and related articles: loaded once per content version.
+        self.related = with_relations(self.object, pagecache.current_version(), related_articles)
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_queryset(self):
         # Evaluated per request: "published" depends on the current time.
-        return Article.objects.published().with_relations()
+        return Article.objects.published()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            trails=section_trails(self.object), related=related_articles(self.object), **kwargs
-        )
+        return super().get_context_data(trails=section_trails(self.object), related=self.related, **kwargs)
 
 
 RELATED_CANDIDATES = 300
