@@ -47,8 +47,9 @@ serve: install
 test: install
 	$(PY) -m pytest
 
+# The browser tests run in `make test` and `make e2e`; this leg is about the database.
 test-postgres: install
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 $(PY) -m pytest
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 $(PY) -m pytest -m "not browser"
 
 # The real-browser tests (tests/browser) on the system's Chromium. The Nu Html
 # Checker and axe-core come from npm (package.json, into node_modules/) when npm
@@ -70,8 +71,8 @@ bench: install
 
 # Refresh locale/*.po from the code and templates, then compile (needs GNU gettext).
 messages: install
-	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --no-obsolete --no-wrap
-	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --ignore=node_modules --no-obsolete --no-wrap
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf var/staticfiles var/cache .pytest_cache
