@@ -13,6 +13,7 @@ from taggit.models import TaggedItem
 
 from . import categories as category_tree
 from .fields import SanitizedHTMLField
+from .images import articles as article_images
 from .querysets import ArticleQuerySet
 from .slugs import slug_from, unique_slug
 from .text import language_of, reading_minutes, summarize
@@ -111,6 +112,7 @@ class Author(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Author.objects.exclude(pk=self.pk), self.name, max_length=100, fallback="author")
+        article_images.store_upload(self.photo)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -152,10 +154,23 @@ class Article(models.Model):
         validators=[validate_image_url],
         help_text=_("An image on another site, used when no head image is uploaded."),
     )
-    head_image_alt = models.CharField(_("head image alt text"), max_length=255, blank=True)
+    head_image_alt = models.CharField(
+        _("head image alt text"),
+        max_length=255,
+        blank=True,
+        help_text=_("What the picture shows, for readers who cannot see it. Required to publish an article with a head image."),
+    )
+    head_image_caption = models.CharField(_("head image caption"), max_length=300, blank=True)
+    head_image_credit = models.CharField(
+        _("head image credit"), max_length=200, blank=True, help_text=_("Photographer or agency, e.g. “新华社记者 李明 摄”.")
+    )
     thumbnail_url = models.CharField(
         _("thumbnail URL"), max_length=1000, blank=True, validators=[validate_image_url]
     )
+    # Sizes and renditions of the head image, thumbnail and body images stored
+    # here ({"head": …, "thumbnail": …, "body": {name: …}}), copied from their
+    # StoredImage rows when the article is saved: pages build srcset with no query.
+    image_renditions = models.JSONField(_("image renditions"), default=dict, blank=True, editable=False)
     source_key = models.CharField(
         _("source"),
         max_length=500,
@@ -240,6 +255,7 @@ class Article(models.Model):
             self.summary = summarize(self.body)
         if kwargs.get("update_fields") is None:
             self.version += 1  # a content save; status moves save only their fields
+            article_images.prepare(self)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -274,6 +290,23 @@ class Article(models.Model):
     def card_image_url(self):
         """The small picture for list pages."""
         return self.thumbnail_url or self.image_url
+
+    @property
+    def head_picture(self):
+        """The head image with its renditions (a ``Picture``), or None when it
+        is not stored here (an external image is shown as it is)."""
+        return article_images.picture(self, "head")
+
+    @property
+    def card_picture(self):
+        """The list pages' picture with its renditions, or None (see ``head_picture``)."""
+        return article_images.picture(self, "thumbnail" if self.thumbnail_url else "head")
+
+    @property
+    def responsive_body(self):
+        """The body (safe HTML) with its stored images given ``srcset``, ``sizes``,
+        width and height (from ``image_renditions``: no query)."""
+        return article_images.responsive_body(self)
 
     @property
     def section(self):
@@ -345,6 +378,64 @@ class ArticleEvent(models.Model):
 
     def __str__(self):
         return f"{self.article}: {self.from_status or '—'} → {self.to_status}"
+
+
+class StoredImage(models.Model):
+    """An image in media storage, cleaned (no metadata), with its renditions.
+
+    Made once, when the image is uploaded or copied here; the renditions are
+    files beside it (see ``articles.images.store``).
+    """
+
+    file = models.CharField(_("file"), max_length=255, unique=True, help_text=_("Its name in media storage."))
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    format = models.CharField(_("format"), max_length=8)
+    # [[width, height, "webp"], [width, height, "jpeg"], …], smallest first; each
+    # stored as articles.images.store.rendition_name(file, width, extension).
+    renditions = models.JSONField(_("renditions"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stored image")
+        verbose_name_plural = _("stored images")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.file
+
+    @property
+    def url(self):
+        from django.core.files.storage import default_storage
+
+        return default_storage.url(self.file)
+
+    def describe(self):
+        """What pages need to show it, as kept in ``Article.image_renditions``."""
+        return {
+            "name": self.file,
+            "width": self.width,
+            "height": self.height,
+            "format": self.format,
+            "renditions": self.renditions,
+        }
+
+
+class RemoteImage(models.Model):
+    """A remote image address already copied into media storage: each is fetched once."""
+
+    url = models.TextField(_("address"))
+    url_hash = models.CharField(max_length=64, unique=True, editable=False)
+    image = models.ForeignKey(StoredImage, verbose_name=_("stored image"), on_delete=models.CASCADE, related_name="sources")
+    fetched_at = models.DateTimeField(_("fetched"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("copied remote image")
+        verbose_name_plural = _("copied remote images")
+        ordering = ["-fetched_at", "-id"]
+
+    def __str__(self):
+        return self.url
 
 
 class FeedSubscription(models.Model):

@@ -7,7 +7,9 @@
 
 ``publish`` also takes drafts (an editor may publish directly), and a future
 ``at`` schedules the article: it is published, and ``Article.objects.published()``
-shows it once that time has passed, with no job to run.
+shows it once that time has passed, with no job to run. It refuses an article
+whose head image or body images lack alt text (``MissingAltText`` names them),
+unless the importers publish it (see ``_check_alt_text``).
 
 Each function takes the article and keyword-only arguments, runs in one
 transaction with the article's row locked, raises ``PermissionDenied`` for a
@@ -21,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import notifications
+from .images import html as images_html
 from .models import Article, ArticleEvent
 
 Status = Article.Status
@@ -31,6 +34,14 @@ class TransitionError(Exception):
 
 
 WorkflowError = TransitionError
+
+
+class MissingAltText(TransitionError):
+    """An image of the article has no alt text; ``images`` names each one."""
+
+    def __init__(self, message, images):
+        super().__init__(message)
+        self.images = images
 
 
 class _System:
@@ -105,12 +116,15 @@ def publish(article, *, user, at=None):
         raise ValueError("publish(at=...) needs an aware datetime")
     current = _lock(article)
     _expect(current, {Status.DRAFT, Status.REVIEW}, _("published"))
+    note = _check_alt_text(current, user)
     when = at or timezone.now()
     for target in (article, current):
         target.published_at = when
         target.published_by = None if user is SYSTEM else user
     scheduled = when if when > timezone.now() else None
-    return _move(article, current, Status.PUBLISHED, user, scheduled_for=scheduled, extra_fields=["published_at", "published_by"])
+    return _move(
+        article, current, Status.PUBLISHED, user, note=note, scheduled_for=scheduled, extra_fields=["published_at", "published_by"]
+    )
 
 
 @transaction.atomic
@@ -123,6 +137,28 @@ def unpublish(article, *, user, note=""):
     for target in (article, current):
         target.published_at = None
     return _move(article, current, Status.DRAFT, user, note=(note or "").strip(), extra_fields=["published_at"])
+
+
+def missing_alt_text(article):
+    """The images of ``article`` that lack alt text (the head image, body images), for people."""
+    return images_html.missing_alt_text(article)
+
+
+def _check_alt_text(current, user):
+    """People may not publish images without alt text. Imports (``SYSTEM``)
+    may: a post that is live elsewhere is not held back, but the event notes
+    which images lack it, and the importer reports it as a warning."""
+    missing = missing_alt_text(current)
+    if not missing:
+        return ""
+    listed = "; ".join(missing)
+    if user is SYSTEM:
+        return f"Published without alt text for: {listed}"
+    raise MissingAltText(
+        _("“%(title)s” cannot be published: add alt text (what the picture shows) to %(images)s.")
+        % {"title": current.title, "images": listed},
+        missing,
+    )
 
 
 def _lock(article):

@@ -309,4 +309,20 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # cheap 304, and a change shows at once instead of up to max-age later.
 PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "0"))
 FEED_ITEMS = 30
+
+# Images (articles/images/): uploads, renditions and fetching remote images.
+# An image is refused above IMAGE_MAX_BYTES or IMAGE_MAX_PIXELS (width × height;
+# for an animation, summed over its frames): a 50 KB PNG can claim to be
+# 50,000 × 50,000 pixels and would need gigabytes to decode.
+IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", str(20 * 1024 * 1024)))
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", str(40_000_000)))
+# Widths of the renditions made for every stored image (never wider than the original).
+IMAGE_RENDITION_WIDTHS = sorted({int(width) for width in env_list("IMAGE_RENDITION_WIDTHS", "320,640,1024,1600")})
+# Copying remote images (import_hexo/import_feed --fetch-images, the admin action):
+# a deadline for the whole download, redirects included, and a size cap.
+IMAGE_FETCH_TIMEOUT = float(os.environ.get("IMAGE_FETCH_TIMEOUT", "15"))
+IMAGE_FETCH_MAX_BYTES = int(os.environ.get("IMAGE_FETCH_MAX_BYTES", str(IMAGE_MAX_BYTES)))
+# Private, loopback and link-local addresses are never fetched unless this is on
+# (the tests' local server needs it; a newsroom on an intranet might).
+IMAGE_FETCH_ALLOW_PRIVATE = env_bool("IMAGE_FETCH_ALLOW_PRIVATE", False)
 TAGGIT_CASE_INSENSITIVE = True

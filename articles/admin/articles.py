@@ -13,13 +13,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import pgettext
@@ -28,6 +29,8 @@ from js_asset import Media
 
 from .. import revisions, workflow
 from ..fields import CleanHTML
+from ..images.forms import UploadedImageField
+from ..images.store import EDITOR_FOLDER, store_clean
 from ..models import Article, ArticleEvent, Byline
 from ..previews import share_url
 from ..sanitizer import clean_html_with_report
@@ -52,7 +55,10 @@ EDITOR_CONFIG = {
         "HorizontalRule": True,
         "Link": {"enableTarget": False},
         "Image": True,
-        "Figure": True,
+        # "Browse…" in the figure dialog opens our upload page (a CKEditor-style
+        # file picker, which the editor supports), so an uploaded image is
+        # checked, cleaned and given renditions like any other.
+        "Figure": {"pickerUrl": reverse_lazy("admin:articles_article_image_upload")},
         "Caption": True,
         "Table": True,
         "TableRow": True,
@@ -131,6 +137,8 @@ class BylineInline(admin.TabularInline):
 class ArticleForm(forms.ModelForm):
     # The version the form was opened at: a save from an older one is refused.
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Checked by its content and re-encoded without metadata (articles.images).
+    head_image = UploadedImageField(label=capfirst(gettext_lazy("head image")), required=False)
 
     class Meta:
         model = Article
@@ -145,6 +153,8 @@ class ArticleForm(forms.ModelForm):
             "head_image",
             "head_image_url",
             "head_image_alt",
+            "head_image_caption",
+            "head_image_credit",
             "thumbnail_url",
         ]
         widgets = {"body": AdminProseEditorWidget(config=EDITOR_CONFIG, preset="configurable")}
@@ -220,7 +230,19 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         (gettext_lazy("Filing"), {"fields": ["categories", "tags", "allow_comments"]}),
-        (gettext_lazy("Images"), {"fields": ["head_image", "head_image_url", "head_image_alt", "thumbnail_url"]}),
+        (
+            gettext_lazy("Images"),
+            {
+                "fields": [
+                    "head_image",
+                    "head_image_url",
+                    "head_image_alt",
+                    "head_image_caption",
+                    "head_image_credit",
+                    "thumbnail_url",
+                ]
+            },
+        ),
         (
             gettext_lazy("Record"),
             {
@@ -387,6 +409,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("images/upload/", wrap(self.image_upload_view), name="articles_article_image_upload"),
             path("<path:object_id>/compare/", wrap(self.compare_view), name="articles_article_compare"),
             path("<path:object_id>/restore/<int:version_id>/", wrap(self.restore_view), name="articles_article_restore"),
             path("<path:object_id>/share/", wrap(self.share_view), name="articles_article_share"),
@@ -443,6 +466,67 @@ class ArticleAdmin(admin.ModelAdmin):
             format_html(_("Share link (valid for 48 hours, until the article changes): {}"), format_html('<a href="{0}">{0}</a>', link)),
         )
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+
+    def image_upload_view(self, request):
+        """The rich-text editor's image picker: upload an image (with its alt
+        text and caption) and hand it to the editor's figure dialog.
+
+        The editor opens this page in a small window with ``CKEditorFuncNum``;
+        after the upload the page calls back into the editor
+        (static/admin-extra/image-picker.js). Asked for JSON (``Accept:
+        application/json``), it answers ``{"url", "width", "height", "alt",
+        "caption"}`` or ``{"errors": …}`` with status 400.
+        """
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        wants_json = "application/json" in request.headers.get("Accept", "")
+        form = EditorImageForm(request.POST or None, request.FILES or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Upload an image"),
+            "form": form,
+            "func_num": request.GET.get("CKEditorFuncNum", request.POST.get("CKEditorFuncNum", "")),
+            "is_popup": True,
+        }
+        if request.method == "POST":
+            if not form.is_valid():
+                if wants_json:
+                    return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+                return TemplateResponse(request, "admin/articles/article/image_upload.html", context, status=400)
+            upload = form.cleaned_data["image"]
+            folder = f"{EDITOR_FOLDER}/{timezone.localdate():%Y/%m}"
+            stored = store_clean(upload.clean, f"{folder}/{upload.name}")
+            picked = {
+                "url": stored.url,
+                "width": stored.width,
+                "height": stored.height,
+                "alt": form.cleaned_data["alt"],
+                "caption": form.cleaned_data["caption"],
+            }
+            if wants_json:
+                return JsonResponse(picked)
+            context["picked"] = picked
+        return TemplateResponse(request, "admin/articles/article/image_upload.html", context)
+
+
+class EditorImageForm(forms.Form):
+    image = UploadedImageField(label=gettext_lazy("Image"))
+    alt = forms.CharField(
+        label=gettext_lazy("Alt text"),
+        max_length=255,
+        help_text=gettext_lazy("What the picture shows, for readers who cannot see it (required to publish)."),
+    )
+    caption = forms.CharField(label=gettext_lazy("Caption"), max_length=300, required=False)
+
+    def clean_alt(self):
+        from ..images.html import lacks_alt
+
+        alt = " ".join(self.cleaned_data["alt"].split())
+        if lacks_alt(alt):
+            raise ValidationError(_("Describe what the picture shows; “%(alt)s” does not.") % {"alt": alt}, code="alt")
+        return alt
 
 
 def _reason(error):

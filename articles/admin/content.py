@@ -1,11 +1,14 @@
 """Sections and authors in the admin."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db.models import Case, Count, IntegerField, Value, When
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ..categories import get_tree
+from ..images.forms import UploadedImageField
 from ..models import Author, Category
 
 
@@ -58,8 +61,18 @@ class CategoryAdmin(admin.ModelAdmin):
         return category.num_articles
 
 
+class AuthorForm(forms.ModelForm):
+    # Checked by its content and re-encoded without metadata (articles.images).
+    photo = UploadedImageField(label=capfirst(_("photo")), required=False)
+
+    class Meta:
+        model = Author
+        fields = "__all__"
+
+
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorForm
     list_display = ["name", "slug", "user", "article_count"]
     search_fields = ["name", "slug", "user__username"]
     prepopulated_fields = {"slug": ["name"]}

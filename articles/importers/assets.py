@@ -4,18 +4,24 @@
 ``_posts/my-post/photo.jpg``. Only real raster images inside that folder are
 taken (no ``..``, no links leading out, no SVG, which can carry scripts);
 they are copied into media storage under a name made from their content, so
-a re-run copies nothing twice.
+a re-run copies nothing twice, cleaned like uploads and with renditions
+(``articles.images``).
 """
 
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
+from ..images.processing import ImageRefused, clean_image
+from ..images.store import register_clean
+from ..models import StoredImage
 from . import limits
 
 IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
@@ -69,20 +75,37 @@ def find_asset(folder, name):
 
 def _image_suffix(data):
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind = image.format
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                kind = image.format
+                width, height = image.size
+                image.verify()
     except Exception:  # Pillow raises many kinds for a file that is not an image
         raise AssetError("not a readable image") from None
     if kind not in IMAGE_FORMATS:
         raise AssetError(f"{kind} images are not accepted")
+    if width * height > settings.IMAGE_MAX_PIXELS:
+        raise AssetError(f"too many pixels ({width} × {height})")
     return IMAGE_FORMATS[kind]
 
 
 def copy_assets(assets):
-    """Copy ``assets`` into media storage (those not there yet)."""
+    """Copy ``assets`` into media storage (those not there yet), cleaned like
+    uploads (no metadata: a photographer's GPS position stays out) and with
+    their renditions. Returns warnings for images that could not be used."""
+    problems = []
     for asset in {asset.name: asset for asset in assets}.values():
+        if StoredImage.objects.filter(file=asset.name).exists():
+            continue
+        try:
+            clean = clean_image(asset.source.read_bytes())
+        except (ImageRefused, OSError) as error:
+            problems.append((None, f"image {asset.source.name} not copied: {getattr(error, 'message', error)}"))
+            continue
         if not default_storage.exists(asset.name):
-            saved = default_storage.save(asset.name, ContentFile(asset.source.read_bytes()))
+            saved = default_storage.save(asset.name, ContentFile(clean.content))
             if saved != asset.name:  # a concurrent run stored it first
                 default_storage.delete(saved)
+        register_clean(asset.name, clean)
+    return problems

@@ -154,11 +154,9 @@ def save_article(data, cache, *, overwrite=False, dry_run=False, resolve_links=N
     """
     try:
         with transaction.atomic():
-            result = _save(data, cache, overwrite, resolve_links, comment)
+            result = _save(data, cache, overwrite, resolve_links, comment, dry_run=dry_run)
             if dry_run:
                 transaction.set_rollback(True)
-            elif result.action in ("created", "updated"):
-                copy_assets(data.assets)
     except BaseException:
         cache.rollback()
         raise
@@ -169,7 +167,7 @@ def save_article(data, cache, *, overwrite=False, dry_run=False, resolve_links=N
     return result
 
 
-def _save(data, cache, overwrite, resolve_links, comment):
+def _save(data, cache, overwrite, resolve_links, comment, *, dry_run=False):
     article = Article.objects.select_for_update().filter(source_key=data.source_key).first()
     edited = False
     if article is not None:
@@ -196,6 +194,9 @@ def _save(data, cache, overwrite, resolve_links, comment):
     article.head_image_url = data.head_image_url
     article.head_image_alt = data.head_image_alt
     article.thumbnail_url = data.thumbnail_url
+    if not dry_run:
+        # Before saving: the article records its images' renditions when it is saved.
+        warnings += copy_assets(data.assets)
     article.source_checksum = data.checksum
     if data.legacy_path:
         if cache.claim_legacy(data.legacy_path, data.source_key):
@@ -217,6 +218,8 @@ def _save(data, cache, overwrite, resolve_links, comment):
         article.categories.set(categories)
         article.set_authors(authors)
 
+    # Images without alt text do not hold an import back: workflow.publish lets
+    # the system publish and notes them on the workflow event instead.
     _move(article, data.status, data.published_at)
     note = comment or f"Imported from {data.source_key}"
     if edited:  # and --overwrite, or we would have stopped above
