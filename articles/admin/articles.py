@@ -30,6 +30,7 @@ from js_asset import Media
 from .. import revisions, workflow
 from ..fields import CleanHTML
 from ..images.forms import UploadedImageField
+from ..images.localise import Localiser, localise_article
 from ..images.store import EDITOR_FOLDER, store_clean
 from ..models import Article, ArticleEvent, Byline
 from ..previews import share_url
@@ -226,7 +227,7 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["categories"]
     inlines = [BylineInline]
     readonly_fields = ["status_label", "published_at", "source_key", "created_by", "last_edited_by", "created_at", "updated_at"]
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["publish_selected", "unpublish_selected", "localise_images_selected"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         (gettext_lazy("Filing"), {"fields": ["categories", "tags", "allow_comments"]}),
@@ -343,6 +344,24 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Unpublish the selected articles"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         self._bulk(request, queryset, lambda article: workflow.unpublish(article, user=request.user))
+
+    @admin.action(description=gettext_lazy("Copy the selected articles’ remote images here"), permissions=["publish"])
+    def localise_images_selected(self, request, queryset):
+        """Download the head image, thumbnail and body images of each article
+        into media storage (checked like uploads, with renditions) and point
+        the article at the copies; an image that fails keeps its address."""
+        localiser = Localiser()
+        for article in queryset.order_by("pk"):
+            result = localise_article(article, localiser, user=request.user)
+            for _line, message in result.warnings:
+                self.message_user(request, f"{article.title}: {message}", messages.WARNING)
+            if result.copied:
+                self.message_user(
+                    request,
+                    _("“%(title)s”: %(count)d image(s) copied.") % {"title": article.title, "count": result.copied},
+                )
+            elif not result.warnings:
+                self.message_user(request, _("“%(title)s”: no remote images.") % {"title": article.title})
 
     def _bulk(self, request, queryset, move):
         for article in queryset.order_by("pk"):

@@ -4,5 +4,7 @@
 ``store``       media storage: originals, renditions, ``StoredImage`` records, ``Picture``
 ``articles``    what saving an article or author does with its images
 ``html``        images in a body: alt text, new addresses, ``srcset`` on the page
+``fetch``       a careful HTTP client for remote images
+``localise``    remote images of articles copied into media storage, once each
 ``forms``       the upload form field
 """

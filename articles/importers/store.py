@@ -23,6 +23,7 @@ from .. import revisions, workflow
 from ..fields import CleanHTML
 from ..models import Article, Author, Byline, Category
 from ..slugs import unique_slug
+from ..images.localise import localise_article
 from .assets import copy_assets
 
 Status = Article.Status
@@ -145,16 +146,23 @@ class RunCache:
         return True
 
 
-def save_article(data, cache, *, overwrite=False, dry_run=False, resolve_links=None, comment=None):
+def save_article(data, cache, *, overwrite=False, dry_run=False, resolve_links=None, comment=None, images=None):
     """Create or update the article for ``data`` in one transaction.
 
     ``dry_run`` does all of it and rolls back, so it reports exactly what a
-    real run would do. ``resolve_links(body, data)`` turns post-link markers
-    into addresses and returns ``(body, warnings)``.
+    real run would do (except that it copies no images). ``resolve_links(body,
+    data)`` turns post-link markers into addresses and returns ``(body,
+    warnings)``. ``images`` (an ``articles.images.localise.Localiser``) copies
+    the remote images into media storage: downloaded here, before the
+    transaction, so no download holds the database's write lock.
     """
+    if dry_run:
+        images = None
+    if images is not None:
+        images.prefetch(images.image_urls(data.body, data.head_image_url, data.thumbnail_url))
     try:
         with transaction.atomic():
-            result = _save(data, cache, overwrite, resolve_links, comment, dry_run=dry_run)
+            result = _save(data, cache, overwrite, resolve_links, comment, images=images, dry_run=dry_run)
             if dry_run:
                 transaction.set_rollback(True)
     except BaseException:
@@ -167,12 +175,16 @@ def save_article(data, cache, *, overwrite=False, dry_run=False, resolve_links=N
     return result
 
 
-def _save(data, cache, overwrite, resolve_links, comment, *, dry_run=False):
+def _save(data, cache, overwrite, resolve_links, comment, *, images=None, dry_run=False):
     article = Article.objects.select_for_update().filter(source_key=data.source_key).first()
     edited = False
     if article is not None:
         if article.source_checksum == data.checksum:
-            return SaveResult(article, "unchanged")
+            warnings = []
+            if images is not None and article.imported_at is not None and article.updated_at == article.imported_at:
+                # Imported before without --fetch-images, and nobody has edited it since.
+                warnings = localise_article(article, images).warnings
+            return SaveResult(article, "unchanged", warnings)
         edited = article.imported_at is None or article.updated_at != article.imported_at
         if edited and not overwrite:
             return SaveResult(article, "skipped")
@@ -194,6 +206,12 @@ def _save(data, cache, overwrite, resolve_links, comment, *, dry_run=False):
     article.head_image_url = data.head_image_url
     article.head_image_alt = data.head_image_alt
     article.thumbnail_url = data.thumbnail_url
+    if images is not None:
+        copied = images.rewrite(article.body, article.head_image_url, article.thumbnail_url)
+        if copied.changed_from(article):
+            article.body = copied.body  # cleaned again on its way to the database
+            article.head_image_url, article.thumbnail_url = copied.head_image_url, copied.thumbnail_url
+        warnings += copied.warnings
     if not dry_run:
         # Before saving: the article records its images' renditions when it is saved.
         warnings += copy_assets(data.assets)

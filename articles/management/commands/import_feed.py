@@ -9,6 +9,7 @@ from articles.importers import limits
 from articles.importers.feeds import FeedError, FeedOptions, Fetched, fetch, parse_feed, read_file
 from articles.importers.progress import Reporter
 from articles.importers.store import RunCache, save_article
+from articles.images.localise import Localiser
 from articles.models import Article, FeedSubscription
 
 SKIPPED = "skipped: edited in the CMS since import; use --overwrite"
@@ -31,13 +32,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="do everything and roll it back")
         parser.add_argument("--overwrite", action="store_true", help="update entries even if edited in the CMS")
+        parser.add_argument(
+            "--fetch-images",
+            action="store_true",
+            help="copy the entries' remote images into media storage, checked like uploads, with renditions; "
+            "an image that fails keeps its address, with a warning",
+        )
 
     def execute(self, *args, **options):
         # One new page-cache version every few seconds, not one per post.
         with pagecache.batched():
             return super().execute(*args, **options)
 
-    def handle(self, *args, sources, all, category, byline, status, dry_run, overwrite, **options):
+    def handle(self, *args, sources, all, category, byline, status, dry_run, overwrite, fetch_images, **options):
         if not sources and not all:
             raise CommandError("name at least one SOURCE, or use --all")
         subscriptions = {sub.url: sub for sub in FeedSubscription.objects.filter(active=True)}
@@ -47,6 +54,7 @@ class Command(BaseCommand):
 
         report = Reporter(self.stderr, total=len(jobs))
         cache = RunCache()
+        self.images = Localiser() if fetch_images else None
         totals = dict.fromkeys(["created", "updated", "unchanged", "skipped", "failed", "warnings"], 0)
         failed_feeds = 0
         for source, subscription in jobs:
@@ -105,15 +113,22 @@ class Command(BaseCommand):
             label = f"{source} [{data.title[:40]}]"
             try:
                 result = save_article(
-                    data, cache, overwrite=overwrite, dry_run=dry_run, comment=f"Imported from the feed {source}"
+                    data,
+                    cache,
+                    overwrite=overwrite,
+                    dry_run=dry_run,
+                    comment=f"Imported from the feed {source}",
+                    images=self.images,
                 )
             except Exception as error:  # one bad entry never stops the feed
                 counts["failed"] += 1
                 report.line(f"{label}: could not be saved: {type(error).__name__}: {error}")
                 continue
             counts[result.action] += 1
-            if result.action in ("created", "updated"):
-                for _line, message in data.warnings + result.warnings:
+            if result.action in ("created", "updated", "unchanged"):
+                # An unchanged entry's own warnings were said before; images not copied now are new.
+                entry_warnings = result.warnings if result.action == "unchanged" else data.warnings + result.warnings
+                for _line, message in entry_warnings:
                     report.line(f"{label}: warning: {message}")
                     counts["warnings"] += 1
             elif result.action == "skipped":

@@ -12,6 +12,7 @@ from articles.importers.hexo import PostError, parse_post
 from articles.importers.links import LinkIndex
 from articles.importers.progress import Reporter
 from articles.importers.store import RunCache, save_article
+from articles.images.localise import Localiser
 
 SKIPPED = "skipped: edited in the CMS since import; use --overwrite"
 
@@ -44,13 +45,19 @@ class Command(BaseCommand):
             "--overwrite", action="store_true", help="update articles even if they were edited in the CMS since import"
         )
         parser.add_argument("--stats", action="store_true", help="print the time taken and posts per second")
+        parser.add_argument(
+            "--fetch-images",
+            action="store_true",
+            help="copy the posts' remote images (head image, thumbnail, body) into media storage, checked like "
+            "uploads, with renditions; an image that fails keeps its address, with a warning",
+        )
 
     def execute(self, *args, **options):
         # One new page-cache version every few seconds, not one per post.
         with pagecache.batched():
             return super().execute(*args, **options)
 
-    def handle(self, *args, paths, dry_run, timezone, permalink, overwrite, stats, **options):
+    def handle(self, *args, paths, dry_run, timezone, permalink, overwrite, stats, fetch_images, **options):
         try:
             tz = zoneinfo.ZoneInfo(timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -82,18 +89,22 @@ class Command(BaseCommand):
         for post in posts:
             index.add(post)
         cache = RunCache()
+        images = Localiser() if fetch_images else None
         # Posts that link to others go last, so their targets exist by then.
         for post in sorted(posts, key=lambda post: bool(post.links)):
             report.step(f"saving {post.path.name}")
             try:
-                result = save_article(post, cache, overwrite=overwrite, dry_run=dry_run, resolve_links=index.resolve)
+                result = save_article(
+                    post, cache, overwrite=overwrite, dry_run=dry_run, resolve_links=index.resolve, images=images
+                )
             except Exception as error:  # a bad file never stops the run
                 counts["failed"] += 1
                 report.line(f"{post.path}: could not be saved: {type(error).__name__}: {error}")
                 continue
             counts[result.action] += 1
-            # An unchanged or skipped file was not imported again: its warnings were said before.
-            warnings = post.warnings + result.warnings if result.action in ("created", "updated") else []
+            # An unchanged or skipped file was not imported again: its warnings were said before
+            # (an unchanged one may have new ones: images that could not be copied now).
+            warnings = post.warnings + result.warnings if result.action in ("created", "updated") else result.warnings
             for line, message in warnings:
                 report.line(f"{post.path}:{line}: warning: {message}" if line else f"{post.path}: warning: {message}")
             counts["warnings"] += len(warnings)
