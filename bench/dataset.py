@@ -324,7 +324,9 @@ def targets(*, detail_paths=DETAIL_PATHS, seed=DEFAULT_SEED):
             return fallback
 
     per_page = getattr(settings, "ARTICLES_PER_PAGE", 20)
-    deep_page = max(1, total // per_page // 2)
+    # Halfway down the list, but no deeper than lists go (older pages are in
+    # the date archives).
+    deep_page = max(1, min(total // per_page // 2, getattr(settings, "ARTICLES_MAX_PAGES", 50)))
     endpoints = {
         "floor": ["/bench/floor"],
         "home": ["/"],
