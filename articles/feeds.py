@@ -6,6 +6,7 @@ and tags, and the head image as an enclosure.
 """
 
 import mimetypes
+import re
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -23,6 +24,14 @@ from .models import Article, Author
 
 def absolute(url):
     return urljoin(settings.SITE_URL + "/", url)
+
+
+_SITE_RELATIVE = re.compile(r'\b(src|href)="/(?!/)')
+
+
+def absolute_links(html):
+    """Feed readers show bodies away from the site: site paths become full URLs."""
+    return _SITE_RELATIVE.sub(lambda match: f'{match.group(1)}="{settings.SITE_URL}/', html)
 
 
 class ContentRssFeed(Rss201rev2Feed):
@@ -109,7 +118,7 @@ class LatestArticlesFeed(Feed):
         return [Enclosure(absolute(url), "0", mime)]
 
     def item_extra_kwargs(self, item):
-        return {"content": item.body}
+        return {"content": absolute_links(item.body)}
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

@@ -255,3 +255,12 @@ def test_reading_time_counts_characters_and_words(db):
     assert reading_minutes("<p>" + "字" * 1200 + "</p>") == 3
     assert reading_minutes("<p>" + "word " * 660 + "</p>") == 3
     assert reading_minutes("<p>短</p>") == 1
+
+
+def test_feed_bodies_use_full_urls(client, db, settings):
+    settings.SITE_URL = "https://news.example.com"
+    ArticleFactory(body='<p><a href="/articles/1/x/">站内</a><img src="/media/a.jpg" alt="图"><a href="https://other.example/">外站</a></p>')
+    content = parse_feed(client, "/feed/").entries[0].content[0].value
+    assert 'href="https://news.example.com/articles/1/x/"' in content
+    assert 'src="https://news.example.com/media/a.jpg"' in content
+    assert 'href="https://other.example/"' in content
