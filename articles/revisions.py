@@ -47,6 +47,8 @@ CONTENT_FIELDS = [
     "head_image",
     "head_image_url",
     "head_image_alt",
+    "head_image_caption",
+    "head_image_credit",
     "thumbnail_url",
 ]
 

@@ -20,6 +20,8 @@ FIELDS = [
     ("allow_comments", _("allow comments")),
     ("head_image_url", _("head image URL")),
     ("head_image_alt", _("head image alt text")),
+    ("head_image_caption", _("head image caption")),
+    ("head_image_credit", _("head image credit")),
     ("thumbnail_url", _("thumbnail URL")),
 ]
 
