@@ -1,25 +1,34 @@
-"""Sitemaps: articles (paginated, with lastmod), sections, and Google News."""
+"""Sitemaps: an index over article pages and the sections, and Google News.
+
+Article sitemap pages cover fixed ranges of article ids (page 1: ids below
+1000, page 2: 1000–1999 …), so a page is one range scan of the primary key
+however large the archive, and a page's address never shifts as articles
+are added. The XML is written directly: a thousand URLs through the template
+engine would cost far more than the query.
+"""
 
 import datetime as dt
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import Max
+from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 
-from . import pagecache
 from .categories import get_tree
 from .models import Article
 
 NEWS_WINDOW = dt.timedelta(hours=48)
+ARTICLES_PER_PAGE = 1000
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-class SiteUrlSitemap(Sitemap):
-    """Absolute URLs on SITE_URL, whatever host the request came in on."""
+class CategorySitemap(Sitemap):
+    """Every section (Django's sitemap framework), on SITE_URL."""
 
     @property
     def protocol(self):
@@ -28,47 +37,69 @@ class SiteUrlSitemap(Sitemap):
     def get_domain(self, site=None):
         return urlsplit(settings.SITE_URL).netloc
 
-
-class ArticleSitemap(SiteUrlSitemap):
-    limit = 1000  # URLs per sitemap page; the index lists the pages
-
-    def items(self):
-        return Article.objects.published().only("pk", "slug", "updated_at", "published_at").order_by("-published_at", "-id")
-
-    def lastmod(self, article):
-        return article.updated_at
-
-    def get_latest_lastmod(self):
-        # Django's default calls lastmod() on every article; one indexed query instead.
-        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
-
-    @cached_property
-    def paginator(self):
-        return CachedCountPaginator(self._items(), self.limit)
-
-
-class CachedCountPaginator(Paginator):
-    """The article count, counted once per content version."""
-
-    @cached_property
-    def count(self):
-        key = f"sitemaps:count:{pagecache.current_version()}"
-        count = cache.get(key)
-        if count is None:
-            count = super().count
-            cache.set(key, count, timeout=24 * 3600)
-        return count
-
-
-class CategorySitemap(SiteUrlSitemap):
     def items(self):
         return list(get_tree().by_id.values())
 
-    def get_latest_lastmod(self):
-        return None
-
     def location(self, category):
         return category.get_absolute_url()
+
+
+SECTION_SITEMAPS = {"sections": CategorySitemap}
+
+
+def _xml_response(body):
+    return HttpResponse(XML_HEAD + body, content_type="application/xml; charset=utf-8")
+
+
+def sitemap_index(request):
+    """``/sitemap.xml``: the article pages (with the latest change in each) and the sections."""
+    pages = page_count()
+    base = settings.SITE_URL
+    entries = [
+        f"<sitemap><loc>{escape(base)}{reverse('articles:article_sitemap')}?p={page}</loc></sitemap>"
+        for page in range(1, pages + 1)
+    ]
+    entries.append(f"<sitemap><loc>{escape(base)}{reverse('articles:sitemap', args=['sections'])}</loc></sitemap>")
+    return _xml_response(f'<sitemapindex xmlns="{SITEMAP_NS}">\n' + "\n".join(entries) + "\n</sitemapindex>\n")
+
+
+def page_count():
+    """Article pages: enough id ranges to reach the highest id (one primary-key lookup)."""
+    highest = Article.objects.aggregate(highest=Max("pk"))["highest"]
+    return 0 if highest is None else highest // ARTICLES_PER_PAGE + 1
+
+
+def article_sitemap(request):
+    """``/sitemap-articles.xml?p=N``: published articles with ids in page N's range."""
+    try:
+        page = int(request.GET.get("p", "1"))
+    except ValueError:
+        raise Http404 from None
+    if not 1 <= page <= max(page_count(), 1):
+        raise Http404
+    start = (page - 1) * ARTICLES_PER_PAGE
+    rows = (
+        Article.objects.published()
+        .filter(pk__gte=start, pk__lt=start + ARTICLES_PER_PAGE)
+        .order_by("pk")
+        .values_list("pk", "slug", "updated_at")
+    )
+    base = escape(settings.SITE_URL)
+    detail = reverse("articles:detail", kwargs={"pk": 0, "slug": "-"})  # /articles/0/-/
+    prefix = detail[: detail.index("/0/") + 1]
+    entries = [
+        f"<url><loc>{base}{prefix}{pk}/{_path_segment(slug)}/</loc>"
+        f"<lastmod>{timezone.localtime(updated).isoformat(timespec='seconds')}</lastmod></url>"
+        for pk, slug, updated in rows
+    ]
+    return _xml_response(f'<urlset xmlns="{SITEMAP_NS}">\n' + "\n".join(entries) + "\n</urlset>\n")
+
+
+def _path_segment(slug):
+    # The same encoding reverse() gives: unicode slugs as percent-encoded UTF-8.
+    from django.utils.encoding import iri_to_uri
+
+    return escape(iri_to_uri(slug))
 
 
 def news_articles():
@@ -80,6 +111,3 @@ def news_articles():
         .only("pk", "slug", "title", "published_at")
         .order_by("-published_at")[:1000]
     )
-
-
-SITEMAPS = {"articles": ArticleSitemap, "sections": CategorySitemap}

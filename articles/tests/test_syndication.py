@@ -6,6 +6,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
@@ -121,20 +122,22 @@ def test_sitemap_index_and_pages_are_valid(client, stories):
     assert len(sections.xpath("//s:url", namespaces=NS)) == 3
 
 
-def test_article_sitemap_is_paginated(client, db, settings):
-    from articles.sitemaps import ArticleSitemap
+def test_article_sitemap_pages_are_id_ranges(client, db, monkeypatch):
+    from articles import sitemaps
 
-    ArticleFactory.create_batch(7)
-    original = ArticleSitemap.limit
-    ArticleSitemap.limit = 3
-    try:
-        index = validate(client.get("/sitemap.xml").content, "siteindex.xsd")
-        pages = [loc for loc in index.xpath("//s:sitemap/s:loc/text()", namespaces=NS) if "articles" in loc]
-        assert len(pages) == 3
-        third = validate(client.get("/sitemap-articles.xml?p=3").content, "sitemap.xsd")
-        assert len(third.xpath("//s:url", namespaces=NS)) == 1
-    finally:
-        ArticleSitemap.limit = original
+    monkeypatch.setattr(sitemaps, "ARTICLES_PER_PAGE", 3)
+    articles = ArticleFactory.create_batch(7)
+    highest = max(article.pk for article in articles)
+    index = validate(client.get("/sitemap.xml").content, "siteindex.xsd")
+    pages = [loc for loc in index.xpath("//s:sitemap/s:loc/text()", namespaces=NS) if "articles" in loc]
+    assert len(pages) == highest // 3 + 1
+    seen = []
+    for number in range(1, len(pages) + 1):
+        page = validate(client.get(f"/sitemap-articles.xml?p={number}").content, "sitemap.xsd")
+        seen += page.xpath("//s:url/s:loc/text()", namespaces=NS)
+    assert sorted(seen) == sorted(f"{settings.SITE_URL}{article.get_absolute_url()}" for article in articles)
+    assert client.get(f"/sitemap-articles.xml?p={len(pages) + 1}").status_code == 404
+    assert client.get("/sitemap-articles.xml?p=x").status_code == 404
 
 
 def test_news_sitemap_lists_the_last_48_hours(client, stories):
