@@ -9,7 +9,7 @@ it. See ``tokens.py`` for why Chinese is indexed as character pairs.
 import re
 
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Value, When
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -59,29 +59,14 @@ def rebuild(batch_size=500):
 # anyway; a reader who needs older articles narrows the query.
 MAX_HITS = 2000
 
-_RANKED = """
-WITH title AS ({title_hits}), body AS ({body_hits}),
-     hits AS (SELECT id FROM title UNION SELECT id FROM body)
-SELECT a.id FROM hits JOIN articles_article a ON a.id = hits.id
-WHERE a.status = 'published' AND a.published_at <= %s
-ORDER BY (a.id IN (SELECT id FROM title)) DESC, a.published_at DESC, a.id DESC
-LIMIT %s OFFSET %s
-"""
-
-_COUNT = """
-WITH title AS ({title_hits}), body AS ({body_hits}),
-     hits AS (SELECT id FROM title UNION SELECT id FROM body)
-SELECT COUNT(*), (SELECT COUNT(*) FROM body) FROM hits JOIN articles_article a ON a.id = hits.id
-WHERE a.status = 'published' AND a.published_at <= %s
-"""
-
-
 class SearchResults:
     """A lazy, countable sequence of results, for Django's ``Paginator``.
 
     Title matches come first, then the rest, newest first within each. Only
-    the ``MAX_HITS`` most recently added matches take part; ``capped`` says when a query
-    matched more than that (the page then says "more than N").
+    the ``MAX_HITS`` most recently added matches take part; ``capped`` says
+    when a query matched more than that (the page then says so). Two walks of
+    the index find the matches; one query on the articles orders the
+    published ones; then a page costs its snippets and its articles.
     """
 
     def __init__(self, query):
@@ -90,28 +75,40 @@ class SearchResults:
         self.phrases = phrases[:MAX_PHRASES]
         self._index = backend()
         self._now = timezone.now()
-        self._count = None
+        self._ids = None
         self.capped = False
 
     def __bool__(self):
         return bool(self.phrases)
 
-    def _sql(self, template):
-        hits = self._index.hits_sql(MAX_HITS)
-        return template.format(title_hits=hits, body_hits=hits)
+    def ordered_ids(self):
+        """Every result's id, in rank order (at most about 2 × ``MAX_HITS``)."""
+        if self._ids is None:
+            self._ids = self._rank() if self.phrases else []
+        return self._ids
 
-    def _match_params(self):
-        return [self._index.match(self.phrases, title_only=True), self._index.match(self.phrases)]
+    def _rank(self):
+        from ..models import Article
+
+        hits_sql = self._index.hits_sql(MAX_HITS)
+        with connection.cursor() as cursor:
+            cursor.execute(hits_sql, [self._index.match(self.phrases, title_only=True)])
+            in_title = [row[0] for row in cursor.fetchall()]
+            cursor.execute(hits_sql, [self._index.match(self.phrases)])
+            anywhere = [row[0] for row in cursor.fetchall()]
+        self.capped = len(anywhere) >= MAX_HITS
+        candidates = set(in_title) | set(anywhere)
+        if not candidates:
+            return []
+        title_first = Case(When(pk__in=in_title, then=Value(0)), default=Value(1)) if in_title else Value(1)
+        return list(
+            Article.objects.filter(pk__in=candidates, status="published", published_at__lte=self._now)
+            .order_by(title_first, "-published_at", "-id")
+            .values_list("pk", flat=True)
+        )
 
     def count(self):
-        if not self.phrases:
-            return 0
-        if self._count is None:
-            with connection.cursor() as cursor:
-                cursor.execute(self._sql(_COUNT), [*self._match_params(), self._now])
-                self._count, body_hits = cursor.fetchone()
-            self.capped = body_hits >= MAX_HITS
-        return self._count
+        return len(self.ordered_ids())
 
     def __len__(self):
         return self.count()
@@ -121,12 +118,10 @@ class SearchResults:
             return [] if isinstance(page, slice) else None
         from ..models import Article, Author
 
-        offset, limit = page.start or 0, (page.stop or 0) - (page.start or 0)
+        ids = self.ordered_ids()[page]
+        if not ids:
+            return []
         with connection.cursor() as cursor:
-            cursor.execute(self._sql(_RANKED), [*self._match_params(), self._now, max(limit, 0), offset])
-            ids = [row[0] for row in cursor.fetchall()]
-            if not ids:
-                return []
             cursor.execute(self._index.snippets_sql(len(ids)), ids)
             plains = dict(cursor.fetchall())
         # Results show bylines and dates, not sections or tags.
