@@ -9,16 +9,17 @@ it. See ``tokens.py`` for why Chinese is indexed as character pairs.
 import re
 
 from django.db import connection
-from django.db.models import Case, Prefetch, Value, When
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ..text import html_to_text
 from .backends import backend
-from .tokens import normalise, parse_query
+from .tokens import parse_query
 
 SNIPPET_LENGTH = 90
+SNIPPET_SOURCE = 3000  # characters of an article's text a snippet is looked for in
 MAX_QUERY_LENGTH = 200
 MAX_PHRASES = 8
 
@@ -64,8 +65,8 @@ class SearchResults:
 
     Title matches come first, then the rest, newest first within each. Only
     the ``MAX_HITS`` most recently added matches take part; ``capped`` says
-    when a query matched more than that (the page then says so). Two walks of
-    the index find the matches; one query on the articles orders the
+    when a query matched more than that (the page then says so). One query
+    walks the index for title matches and for all matches and orders the
     published ones; then a page costs its snippets and its articles.
     """
 
@@ -88,24 +89,20 @@ class SearchResults:
         return self._ids
 
     def _rank(self):
-        from ..models import Article
-
-        hits_sql = self._index.hits_sql(MAX_HITS)
-        with connection.cursor() as cursor:
-            cursor.execute(hits_sql, [self._index.match(self.phrases, title_only=True)])
-            in_title = [row[0] for row in cursor.fetchall()]
-            cursor.execute(hits_sql, [self._index.match(self.phrases)])
-            anywhere = [row[0] for row in cursor.fetchall()]
-        self.capped = len(anywhere) >= MAX_HITS
-        candidates = set(in_title) | set(anywhere)
-        if not candidates:
-            return []
-        title_first = Case(When(pk__in=in_title, then=Value(0)), default=Value(1)) if in_title else Value(1)
-        return list(
-            Article.objects.filter(pk__in=candidates, status="published", published_at__lte=self._now)
-            .order_by(title_first, "-published_at", "-id")
-            .values_list("pk", flat=True)
+        hits = self._index.hits_sql(MAX_HITS)
+        sql = (
+            f"WITH title AS ({hits}), anywhere AS ({hits}) "
+            "SELECT a.id, (SELECT COUNT(*) FROM anywhere) FROM articles_article a "
+            "WHERE a.id IN (SELECT id FROM title UNION SELECT id FROM anywhere) "
+            "AND a.status = 'published' AND a.published_at <= %s "
+            "ORDER BY (a.id IN (SELECT id FROM title)) DESC, a.published_at DESC, a.id DESC"
         )
+        params = [self._index.match(self.phrases, title_only=True), self._index.match(self.phrases), self._now]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        self.capped = bool(rows) and rows[0][1] >= MAX_HITS
+        return [row[0] for row in rows]
 
     def count(self):
         return len(self.ordered_ids())
@@ -149,11 +146,10 @@ def highlight(text, terms, *, whole=False):
     if not terms:
         return escape(text)
     pattern = re.compile("|".join(re.escape(term) for term in sorted(set(terms), key=len, reverse=True) if term), re.IGNORECASE)
-    folded = normalise(text)
-    # NFKC can change lengths (full-width forms); search the folded text only
-    # when it lines up with the original.
-    haystack = folded if len(folded) == len(text) else text.lower()
-    matches = list(pattern.finditer(haystack))
+    # The snippet comes from the start of the text; a case-insensitive match
+    # of the normalised terms (full-width letters in the text go unmarked).
+    text = text if whole else text[:SNIPPET_SOURCE]
+    matches = list(pattern.finditer(text))
     start, end = 0, len(text)
     if not whole and len(text) > SNIPPET_LENGTH:
         first = matches[0].start() if matches else 0
