@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
@@ -25,6 +26,9 @@ from . import health, pagecache, previews, search, sitemaps, workflow
 from .categories import get_tree
 from .fragments import render_cards, with_relations
 from .models import Article, Author
+
+
+EAGER_CARDS = 2
 
 
 class ListPaginator(Paginator):
@@ -78,7 +82,12 @@ class ArticleListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         ids = list(context["page_obj"].object_list.values_list("pk", flat=True))
-        context["cards"] = render_cards(ids, self.version)
+        cards = render_cards(ids, self.version)
+        # The first cards are in view at once: their pictures should not wait.
+        context["cards"] = [
+            mark_safe(card.replace(' loading="lazy"', "")) if index < EAGER_CARDS else card
+            for index, card in enumerate(cards)
+        ]
         return context
 
 

@@ -288,3 +288,10 @@ def test_list_query_does_not_load_bodies(client):
 
 def test_article_model_ordering_matches_index():
     assert Article._meta.ordering == ["-published_at", "-id"]
+
+
+def test_first_cards_load_their_pictures_at_once(client):
+    for number in range(4):
+        ArticleFactory(title=f"有图{number}", thumbnail_url="https://img.example/a.jpg")
+    cards = client.get("/").context["cards"]
+    assert ['loading="lazy"' in card for card in cards] == [False, False, True, True]
