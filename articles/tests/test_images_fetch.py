@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
 
 from articles.images import fetch
 from articles.images.fetch import FetchError, fetch_image, is_public_address
@@ -121,11 +122,19 @@ def server():
 
 @pytest.fixture(autouse=True)
 def image_settings(settings, tmp_path):
+    # The assertions read the messages in English.
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield from _image_settings(settings, tmp_path)
+
+
+def _image_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.IMAGE_FETCH_ALLOW_PRIVATE = True  # the test server is on loopback
     settings.IMAGE_FETCH_TIMEOUT = 1
     settings.IMAGE_FETCH_MAX_BYTES = 200_000
     settings.IMAGE_RENDITION_WIDTHS = [320, 640]
+    yield
 
 
 # The fetcher -----------------------------------------------------------------------
