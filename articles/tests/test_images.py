@@ -489,7 +489,7 @@ def test_home_with_20_image_cards_costs_a_fixed_number_of_queries(client, django
     html = response.content.decode()
     assert html.count('<source type="image/webp"') == 20
     assert html.count('sizes="(min-width: 40rem) 14rem, 6.5rem"') == 40
-    assert html.count('loading="lazy"') == 20
+    assert html.count('loading="lazy"') == 18  # the first two cards load at once
     assert re.search(
         r'srcset="/media/renditions/articles/[^"]+/320w.jpg 320w, /media/renditions/[^"]+/640w.jpg 640w, /media/articles/[^"]+ 800w"',
         html,
@@ -499,12 +499,9 @@ def test_home_with_20_image_cards_costs_a_fixed_number_of_queries(client, django
 
 @pytest.mark.django_db
 def test_cards_with_external_images_are_unchanged(client):
-    ArticleFactory(thumbnail_url="https://img.cls.cn/t.png")
+    ArticleFactory(thumbnail_url="https://img.cls.cn/t.png")  # the first card: not lazy
     html = client.get("/").content.decode()
-    assert (
-        '<img src="https://img.cls.cn/t.png" alt="" width="320" height="180" loading="lazy" referrerpolicy="no-referrer">'
-        in html
-    )
+    assert '<img src="https://img.cls.cn/t.png" alt="" width="320" height="180" referrerpolicy="no-referrer">' in html
 
 
 @pytest.mark.django_db
