@@ -22,8 +22,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media
 
@@ -36,6 +35,7 @@ from ..models import Article, ArticleEvent, Byline
 from ..previews import share_url
 from ..sanitizer import clean_html_with_report
 from .diff import compare_snapshots
+from .readonly import EditorsReadOnlyMixin
 
 Status = Article.Status
 
@@ -555,7 +555,7 @@ def _reason(error):
 
 
 @admin.register(ArticleEvent)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(EditorsReadOnlyMixin, admin.ModelAdmin):
     """Recent activity: every workflow move, newest first (editors only)."""
 
     list_display = ["created_at", "article_link", "actor", "move", "note"]
@@ -564,21 +564,6 @@ class ActivityAdmin(admin.ModelAdmin):
     list_display_links = None
     search_fields = ["article__title", "note"]
     date_hierarchy = "created_at"
-
-    def has_module_permission(self, request):
-        return workflow.can_publish(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return workflow.can_publish(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("article"), ordering="article__title")
     def article_link(self, event):

@@ -5,12 +5,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .. import workflow
 from ..models import ArticleInReview
+from .readonly import EditorsReadOnlyMixin
 
 
 @admin.register(ArticleInReview)
-class ReviewQueueAdmin(admin.ModelAdmin):
+class ReviewQueueAdmin(EditorsReadOnlyMixin, admin.ModelAdmin):
     list_display = ["title_link", "byline_list", "section_list", "submitted"]
     list_display_links = None
     search_fields = ["title"]
@@ -19,21 +19,6 @@ class ReviewQueueAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # A submit saves the status, so updated_at is the submission time.
         return super().get_queryset(request).in_review().prefetch_related("authors", "categories")
-
-    def has_module_permission(self, request):
-        return workflow.can_publish(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return workflow.can_publish(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("title"))
     def title_link(self, article):
