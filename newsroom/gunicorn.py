@@ -12,7 +12,8 @@ settings.SECRET_KEY  # noqa: B018
 
 wsgi_app = "newsroom.wsgi:application"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Sync workers: gunicorn's rule of thumb (2 per core + 1), capped for small hosts.
+workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 9)))
 worker_class = "sync"
 timeout = 30
 graceful_timeout = 10
