@@ -221,6 +221,53 @@ STORAGES = {
     },
 }
 
+# Media on S3-compatible object storage (django-storages) with MEDIA_STORAGE=s3.
+# Credentials come from boto3's usual places: AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY in the environment, ~/.aws, or the machine's role.
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "").strip().lower() or "filesystem"
+if MEDIA_STORAGE not in {"filesystem", "s3"}:
+    sys.exit(f"MEDIA_STORAGE={MEDIA_STORAGE} is not known: use filesystem (the default) or s3.")
+if MEDIA_STORAGE == "s3":
+    AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+    if not AWS_STORAGE_BUCKET_NAME:
+        sys.exit(
+            "AWS_STORAGE_BUCKET_NAME is not set: with MEDIA_STORAGE=s3 set it to the name "
+            "of the bucket that holds the media files."
+        )
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "").strip().rstrip("/") or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME", "").strip() or None
+    # "virtual" (bucket.host) or "path" (host/bucket); unset, boto3 chooses.
+    AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE", "").strip() or None
+    # A CDN's or the bucket's public host name, without scheme: media.example.com.
+    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip().strip("/") or None
+    # No ACL by default: objects are as private as the bucket's policy makes
+    # them (readers reach them through a CDN or a read policy);
+    # AWS_DEFAULT_ACL=public-read makes each one public itself.
+    AWS_DEFAULT_ACL = os.environ.get("AWS_DEFAULT_ACL", "").strip() or None
+    # Media addresses are written into article bodies, so they must not
+    # expire: plain URLs, never signed ones.
+    AWS_QUERYSTRING_AUTH = False
+    # A new file never replaces another of the same name (it gets a suffix).
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=86400"}
+    # The storage's public address, by which articles/images/store.py knows
+    # an image address as one of ours.
+    if AWS_S3_CUSTOM_DOMAIN:
+        _media_url = f"https://{AWS_S3_CUSTOM_DOMAIN}/"
+    elif AWS_S3_ENDPOINT_URL and AWS_S3_ADDRESSING_STYLE == "virtual":
+        _scheme, _host = AWS_S3_ENDPOINT_URL.split("://", 1)
+        _media_url = f"{_scheme}://{AWS_STORAGE_BUCKET_NAME}.{_host}/"
+    elif AWS_S3_ENDPOINT_URL:
+        _media_url = f"{AWS_S3_ENDPOINT_URL}/{AWS_STORAGE_BUCKET_NAME}/"
+    elif AWS_S3_ADDRESSING_STYLE == "path":
+        _media_url = f"https://s3.amazonaws.com/{AWS_STORAGE_BUCKET_NAME}/"
+    else:
+        _media_url = f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com/"
+    MEDIA_URL = os.environ.get("MEDIA_URL", "").strip() or _media_url
+    # Nothing to serve from the local MEDIA_ROOT.
+    SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+
 # Security -------------------------------------------------------------------
 
 # Behind a TLS-terminating proxy that forwards plain HTTP, keep the redirect on
