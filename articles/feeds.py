@@ -18,6 +18,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from . import relations
 from .categories import get_tree
 from .models import Article, Author
 
@@ -80,8 +81,9 @@ class LatestArticlesFeed(Feed):
         return queryset
 
     def items(self, obj=None):
-        queryset = Article.objects.published().with_relations()
-        return list(self.filter_items(queryset, obj)[: settings.FEED_ITEMS])
+        articles = list(self.filter_items(Article.objects.published(), obj)[: settings.FEED_ITEMS])
+        relations.attach(articles)
+        return articles
 
     def item_title(self, item):
         return item.title

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from . import relations
+
 MAX_CARDS = 5000
 
 _cards = OrderedDict()
@@ -36,7 +38,9 @@ def render_cards(article_ids, version):
                 _cards.move_to_end((pk, version, language))
                 found[pk] = html
     if missing:
-        for article in Article.objects.filter(pk__in=missing).for_listing():
+        articles = list(Article.objects.filter(pk__in=missing).defer("body"))
+        relations.attach(articles)
+        for article in articles:
             html = mark_safe(render_to_string("articles/_card.html", {"article": article}))
             found[article.pk] = html
             with _lock:
@@ -54,7 +58,6 @@ def forget():
 
 _relations = OrderedDict()
 MAX_RELATIONS = 2000
-RELATIONS = ("authors", "categories", "tags")
 
 
 def with_relations(article, version, related):
@@ -69,21 +72,12 @@ def with_relations(article, version, related):
         if known is not None:
             _relations.move_to_end(key)
     if known is None:
-        from django.db.models import prefetch_related_objects
-
-        from .models import Article
-
-        prefetch_related_objects([article], *Article.objects.with_relations()._prefetch_related_lookups)
-        known = {name: list(getattr(article, name).all()) for name in RELATIONS}
-        known["related"] = related(article)
+        relations.attach([article])
+        known = {**relations.prefetched(article), "related": related(article)}
         with _lock:
             _relations[key] = known
             while len(_relations) > MAX_RELATIONS:
                 _relations.popitem(last=False)
     else:
-        cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
-        for name in RELATIONS:
-            queryset = getattr(article, name).all()
-            queryset._result_cache, queryset._prefetch_done = list(known[name]), True
-            cache[name] = queryset
+        relations.set_prefetched(article, {name: known[name] for name in relations.RELATIONS})
     return known["related"]

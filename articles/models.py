@@ -57,7 +57,13 @@ class Category(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"path": self.path})
+        if "_path" not in self.__dict__:
+            return reverse("articles:category", kwargs={"path": self.path})
+        # A node of the cached tree (categories.py) lives as long as the tree:
+        # its address is worked out once, not on every page that links to it.
+        if "_url" not in self.__dict__:
+            self._url = reverse("articles:category", kwargs={"path": self._path})
+        return self._url
 
     def clean(self):
         if self.pk and self.parent_id:

@@ -47,7 +47,3 @@ class ArticleQuerySet(models.QuerySet):
             "categories",
             "tags",
         )
-
-    def for_listing(self):
-        """What list pages need: relations prefetched, bodies left behind."""
-        return self.with_relations().defer("body")

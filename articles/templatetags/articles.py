@@ -5,6 +5,7 @@ from urllib.parse import urljoin
 
 from django import template
 from django.conf import settings
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -19,6 +20,13 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 def absolute(url):
     """``url`` on SITE_URL (already-absolute URLs are left alone)."""
     return urljoin(settings.SITE_URL + "/", url) if url else ""
+
+
+@register.filter(expects_localtime=False)
+def iso(value):
+    """A machine-readable time in the site's time zone (``datetime`` attributes,
+    metadata): ISO 8601 to the second, without the cost of the ``date`` filter."""
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
 
 
 @register.simple_tag(takes_context=True)

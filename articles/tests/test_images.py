@@ -482,7 +482,7 @@ def test_home_with_20_image_cards_costs_a_fixed_number_of_queries(client, django
             head_image_alt=f"图{index}说明",
         )
     # The same as a list without images (test_views): renditions come with the article rows.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get("/")
     with django_assert_num_queries(1):  # cards kept per content version (articles/fragments.py)
         assert client.get("/").content == response.content
@@ -527,7 +527,7 @@ def test_detail_query_count_does_not_grow_with_stored_body_images(client, django
     body = "<p>正文</p>" + "".join(f'<p><img src="{url}" alt="图表{i}说明"></p>' for i, url in enumerate(urls))
     article = ArticleFactory(body=body, head_image_url=urls[0] if urls else "", head_image_alt="图表")
     # Renditions come with the article row: no query for them, whatever their number.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         html = client.get(article.get_absolute_url()).content.decode()
     with django_assert_num_queries(1):
         client.get(article.get_absolute_url())

@@ -1,0 +1,82 @@
+"""Bylines, sections and tags for a set of articles, loaded lean.
+
+``prefetch_related`` builds a model instance per row, and django-taggit's
+prefetch builds a manager per article on top; on a feed of 30 articles that
+machinery costs more than the queries. Here the three relations are read in
+one statement of the few columns the public pages show: sections
+come from the cached tree, authors and tags are made with ``from_db`` (any
+other field is loaded on access, as with ``only()``), and the results are
+attached the way a prefetch attaches them, so ``article.authors.all()`` and
+friends need no query.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections
+from taggit.models import Tag, TaggedItem
+
+from .categories import get_tree
+
+RELATIONS = ("authors", "categories", "tags")
+
+
+def attach(articles):
+    """Give every article in ``articles`` its authors (in byline order),
+    sections and tags, in one query whatever their number."""
+    from .models import Article, Author, Byline
+
+    articles = [article for article in articles if article.pk is not None]
+    if not articles:
+        return
+    ids = [article.pk for article in articles]
+    marks = ", ".join(["%s"] * len(ids))
+    # One statement, written out: through the ORM, building three querysets
+    # costs more than the database takes to answer them.
+    sql = f"""
+        SELECT 'a', b.article_id, a.id, a.name, a.slug, b.position, b.id
+        FROM {Byline._meta.db_table} b JOIN {Author._meta.db_table} a ON a.id = b.author_id
+        WHERE b.article_id IN ({marks})
+        UNION ALL
+        SELECT 'c', article_id, category_id, NULL, NULL, 0, 0
+        FROM {Article.categories.through._meta.db_table} WHERE article_id IN ({marks})
+        UNION ALL
+        SELECT 't', i.object_id, t.id, t.name, t.slug, 0, 0
+        FROM {TaggedItem._meta.db_table} i JOIN {Tag._meta.db_table} t ON t.id = i.tag_id
+        WHERE i.content_type_id = %s AND i.object_id IN ({marks})
+    """
+    content_type = ContentType.objects.get_for_model(Article).pk
+    with connections[Article.objects.db].cursor() as cursor:
+        cursor.execute(sql, [*ids, *ids, content_type, *ids])
+        rows = cursor.fetchall()
+    tree = get_tree()
+    found = {pk: {name: [] for name in RELATIONS} for pk in ids}
+    for kind, article_id, pk, name, slug, position, byline in sorted(rows, key=_row_order):
+        if kind == "a":
+            found[article_id]["authors"].append(Author.from_db(Author.objects.db, ["id", "name", "slug"], [pk, name, slug]))
+        elif kind == "t":
+            found[article_id]["tags"].append(Tag.from_db(Tag.objects.db, ["id", "name", "slug"], [pk, name, slug]))
+        elif (category := tree.get(pk)) is not None:
+            found[article_id]["categories"].append(category)
+    for article in articles:
+        categories = found[article.pk]["categories"]
+        categories.sort(key=lambda category: (category.position, category.name))  # Category's ordering
+        set_prefetched(article, found[article.pk])
+
+
+def _row_order(row):
+    # Bylines by position, then as added; tags by name.
+    kind, _, _, name, _, position, byline = row
+    return (kind, position, byline) if kind == "a" else (kind, name or "")
+
+
+def set_prefetched(article, relations):
+    """Make ``article.<name>.all()`` answer ``relations[name]`` without a query."""
+    cache = article.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, objects in relations.items():
+        queryset = getattr(article, name).all()
+        queryset._result_cache, queryset._prefetch_done = list(objects), True
+        cache[name] = queryset
+
+
+def prefetched(article):
+    """The relations attached to ``article``, to keep and attach again later."""
+    return {name: list(getattr(article, name).all()) for name in RELATIONS}
