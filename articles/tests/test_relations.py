@@ -47,3 +47,11 @@ def test_attached_authors_load_other_fields_on_access():
     attached = article.authors.all()[0]
     assert attached.get_deferred_fields() >= {"bio"}
     assert attached.bio == "财经记者"
+
+
+def test_attached_tags_still_filter_to_the_article():
+    article = ArticleFactory(tags=["芯片", "出口"])
+    ArticleFactory(tags=["房地产"])
+    relations.attach([article])
+    assert sorted(article.tags.values_list("name", flat=True)) == ["出口", "芯片"]
+    assert sorted(article.tags.names()) == ["出口", "芯片"]
