@@ -1,11 +1,14 @@
-"""Rendered cards and article relations, kept per process and per content version.
+"""Rendered cards and articles, and article relations, kept per process and
+per content version.
 
 A list page shows 20 cards; rendering them (with their bylines, sections and
 dates) is most of the page's cost. A card changes only when content changes,
 and every content change starts a new version (``pagecache``), so cards are
 kept under ``(article, version, language)`` in a small per-process LRU: a
 list page then costs one query for the page's ids and renders only cards it
-has not seen since the last change.
+has not seen since the last change. An article page keeps its main part (the
+article and its related articles) the same way, and renders afresh only what
+is per request (the page around it, its metadata).
 """
 
 from collections import OrderedDict
@@ -50,10 +53,32 @@ def render_cards(article_ids, version):
     return [found[pk] for pk in article_ids if pk in found]
 
 
+_articles = OrderedDict()
+MAX_ARTICLES = 1000
+
+
+def render_article(article, version, context):
+    """The HTML of an article page's main part (``_article.html``), rendered
+    once per content version; ``context`` is used when it is not known yet."""
+    key = (article.pk, version, settings.LANGUAGE_CODE)
+    with _lock:
+        html = _articles.get(key)
+        if html is not None:
+            _articles.move_to_end(key)
+            return html
+    html = mark_safe(render_to_string("articles/_article.html", context))
+    with _lock:
+        _articles[key] = html
+        while len(_articles) > MAX_ARTICLES:
+            _articles.popitem(last=False)
+    return html
+
+
 def forget():
     with _lock:
         _cards.clear()
         _relations.clear()
+        _articles.clear()
 
 
 _relations = OrderedDict()

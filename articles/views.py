@@ -24,7 +24,7 @@ from taggit.models import Tag, TaggedItem
 
 from . import health, pagecache, previews, search, sitemaps, workflow
 from .categories import get_tree
-from .fragments import render_cards, with_relations
+from .fragments import render_article, render_cards, with_relations
 from .models import Article, Author
 
 
@@ -143,16 +143,19 @@ class ArticleDetailView(DetailView):
         # moves to the canonical one instead of breaking.
         if self.kwargs["slug"] != self.object.slug:
             return redirect(self.object, permanent=True)
-        # Bylines, sections, tags and related articles: loaded once per content version.
-        self.related = with_relations(self.object, pagecache.current_version(), related_articles)
-        return self.render_to_response(self.get_context_data(object=self.object))
+        # Bylines, sections, tags, related articles and the rendered article:
+        # made once per content version.
+        version = pagecache.current_version()
+        related = with_relations(self.object, version, related_articles)
+        context = self.get_context_data(object=self.object)
+        context["article_html"] = render_article(
+            self.object, version, {"article": self.object, "trails": section_trails(self.object), "related": related}
+        )
+        return self.render_to_response(context)
 
     def get_queryset(self):
         # Evaluated per request: "published" depends on the current time.
         return Article.objects.published()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(trails=section_trails(self.object), related=self.related, **kwargs)
 
 
 RELATED_CANDIDATES = 300

@@ -254,6 +254,20 @@ def test_cards_follow_content_changes(client):
     assert "新标题" in html and "旧标题" not in html
 
 
+@pytest.mark.django_db(transaction=True)
+def test_article_pages_follow_content_changes(client):
+    article = ArticleFactory(body="<p>旧的正文</p>", tags=["旧标签"])
+    url = article.get_absolute_url()
+    assert "旧的正文" in client.get(url).content.decode()
+    article.body = "<p>新的正文</p>"
+    article.save()
+    article.tags.set(["新标签"])
+    html = client.get(url).content.decode()
+    body = html.split('class="article__body"')[1]  # the summary above keeps its own words
+    assert "新的正文" in body and "旧的正文" not in body
+    assert "新标签" in html and "旧标签" not in html
+
+
 def test_lists_stop_at_the_page_limit_and_point_to_the_archive(client, settings):
     settings.ARTICLES_MAX_PAGES = 2
     ArticleFactory.create_batch(45)
