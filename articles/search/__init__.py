@@ -3,35 +3,43 @@
 ``search(query)`` gives ranked results (title matches first, then the newest)
 with highlighted snippets; the index follows every save, publish, unpublish
 and delete through signals, and ``manage.py rebuild_search_index`` rebuilds
-it. See ``tokens.py`` for why Chinese is indexed as character pairs.
+it. See ``tokens.py`` for why Chinese is indexed as character pairs and
+``documents.py`` for why the index is kept in publication order.
 """
 
 import re
+import time
+from contextlib import nullcontext
+from html import escape
 
-from django.db import connection
-from django.db.models import Prefetch
+from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..text import html_to_text
-from .backends import backend
+from . import meta
+from .backends import SMALLEST_KEY, backend
+from .documents import SNIPPET_SOURCE, document, newest_key
 from .tokens import parse_query
 
 SNIPPET_LENGTH = 90
-SNIPPET_SOURCE = 3000  # characters of an article's text a snippet is looked for in
 MAX_QUERY_LENGTH = 200
 MAX_PHRASES = 8
+# A query ranks at most this many of its newest matches: the index is walked
+# newest first and stops there, so the cost has a ceiling however common the
+# word is. A reader who needs older articles narrows the query.
+MAX_HITS = 2000
+REBUILD_BATCH = 2000
+# What a result shows of its article (as ``page_sql`` selects them).
+_PAGE_FIELDS = ["id", "title", "slug", "published_at"]
 
 
 def index_article(article):
     """Add, refresh or drop ``article`` in the index, by its status."""
-    if article.status != "published":
-        remove_articles([article.pk])
-        return
-    plain = html_to_text(article.body)
+    index = backend()
     with connection.cursor() as cursor:
-        backend().upsert(cursor, article.pk, article.title, article.summary, plain, _plain_for_snippets(article, plain))
+        index.remove(cursor, [article.pk])
+        if article.status == "published" and article.published_at is not None:
+            index.add(cursor, [document(article.pk, article.title, article.summary, article.body, article.published_at)])
 
 
 def remove_articles(article_ids):
@@ -39,35 +47,53 @@ def remove_articles(article_ids):
         backend().remove(cursor, list(article_ids))
 
 
-def rebuild(batch_size=500):
-    """Index every published article again; returns how many."""
-    from ..models import Article
+def rebuild(batch_size=REBUILD_BATCH, progress=None, *, articles=None):
+    """Index every published article again; returns how many.
 
+    The index is emptied, then filled a batch of ids at a time, each batch in
+    its own transaction (so memory and the database's journal stay small at
+    any size); searches made meanwhile see the articles indexed so far.
+    ``progress(done, total, seconds)`` is called after each batch. A
+    migration passes its own ``articles`` manager.
+    """
+    if articles is None:
+        from ..models import Article
+
+        articles = Article.objects
     index = backend()
-    with connection.cursor() as cursor:
-        index.clear(cursor)
-    count = 0
-    queryset = Article.objects.filter(status="published").only("pk", "title", "summary", "body", "status")
-    for article in queryset.iterator(chunk_size=batch_size):
-        index_article(article)
-        count += 1
-    return count
+    published = articles.filter(status="published", published_at__isnull=False)
+    total = published.count()
+    started = time.monotonic()
+    with transaction.atomic(), connection.cursor() as cursor:
+        index.reset(cursor)
+    done, last_id = 0, None
+    columns = ("pk", "title", "summary", "body", "published_at")
+    while True:
+        batch = published.order_by("pk")
+        if last_id is not None:
+            batch = batch.filter(pk__gt=last_id)
+        rows = list(batch.values_list(*columns)[:batch_size])
+        if not rows:
+            break
+        documents = [document(*row) for row in rows]
+        with transaction.atomic(), connection.cursor() as cursor:
+            index.add(cursor, documents)
+        done += len(rows)
+        last_id = rows[-1][0]
+        if progress is not None:
+            progress(done, total, time.monotonic() - started)
+    return done
 
-
-# A query ranks at most this many of its most recently added matches (and as
-# many title matches): walking the index backwards stops there, so the cost
-# has a ceiling however common the word is. Lists of results stop at 50 pages
-# anyway; a reader who needs older articles narrows the query.
-MAX_HITS = 2000
 
 class SearchResults:
     """A lazy, countable sequence of results, for Django's ``Paginator``.
 
     Title matches come first, then the rest, newest first within each. Only
-    the ``MAX_HITS`` most recently added matches take part; ``capped`` says
-    when a query matched more than that (the page then says so). One query
-    walks the index for title matches and for all matches and orders the
-    published ones; then a page costs its snippets and its articles.
+    the ``MAX_HITS`` newest matches take part; ``capped`` says when a query
+    matched more than that (the page then says so). Counting them is one
+    query, a page of articles with their snippets another: neither reads
+    more of the index than the newest ``MAX_HITS`` matches and the page.
+    Each result also gets its ``url`` and ``meta`` (see ``meta.py``).
     """
 
     def __init__(self, query):
@@ -76,97 +102,110 @@ class SearchResults:
         self.phrases = phrases[:MAX_PHRASES]
         self._index = backend()
         self._now = timezone.now()
-        self._ids = None
+        self._newest = newest_key(self._now)
+        self._window = None
         self.capped = False
 
     def __bool__(self):
         return bool(self.phrases)
 
-    def ordered_ids(self):
-        """Every result's id, in rank order (at most about 2 × ``MAX_HITS``)."""
-        if self._ids is None:
-            self._ids = self._rank() if self.phrases else []
-        return self._ids
-
-    def _rank(self):
-        hits = self._index.hits_sql(MAX_HITS)
-        sql = (
-            f"WITH title AS ({hits}), anywhere AS ({hits}) "
-            "SELECT a.id, (SELECT COUNT(*) FROM anywhere) FROM articles_article a "
-            "WHERE a.id IN (SELECT id FROM title UNION SELECT id FROM anywhere) "
-            "AND a.status = 'published' AND a.published_at <= %s "
-            "ORDER BY (a.id IN (SELECT id FROM title)) DESC, a.published_at DESC, a.id DESC"
-        )
-        params = [self._index.match(self.phrases, title_only=True), self._index.match(self.phrases), self._now]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        self.capped = bool(rows) and rows[0][1] >= MAX_HITS
-        return [row[0] for row in rows]
+    def _counts(self):
+        """``(results, title matches, lowest key)``: the window being ranked."""
+        if self._window is None:
+            if not self.phrases:
+                self._window = (0, 0, SMALLEST_KEY)
+            else:
+                rows = self._query(*self._index.window_sql(self.phrases, self._newest, MAX_HITS))
+                matches, titles, lowest = rows[0]
+                self.capped = matches > MAX_HITS
+                self._window = (min(matches, MAX_HITS), titles, lowest if self.capped else SMALLEST_KEY)
+        return self._window
 
     def count(self):
-        return len(self.ordered_ids())
+        return self._counts()[0]
 
     def __len__(self):
         return self.count()
 
     def __getitem__(self, page):
-        if not isinstance(page, slice) or not self.phrases:
-            return [] if isinstance(page, slice) else None
-        from ..models import Article, Author
-
-        ids = self.ordered_ids()[page]
-        if not ids:
+        if not isinstance(page, slice):
+            raise TypeError("search results are read a page (a slice) at a time")
+        count, titles, lowest = self._counts()
+        start, stop, _ = page.indices(count)
+        if start >= stop:
             return []
-        with connection.cursor() as cursor:
-            cursor.execute(self._index.snippets_sql(len(ids)), ids)
-            plains = dict(cursor.fetchall())
-        # Results show bylines and dates, not sections or tags.
-        articles = (
-            Article.objects.prefetch_related(Prefetch("authors", queryset=Author.objects.order_by("bylines__position")))
-            .only("pk", "slug", "title", "published_at")
-            .in_bulk(ids)
-        )
-        results = []
-        for pk in ids:
-            article = articles.get(pk)
-            if article is not None:
-                article.snippet = highlight(plains.get(pk, ""), self.terms)
-                article.title_highlighted = highlight(article.title, self.terms, whole=True)
-                results.append(article)
-        return results
+        # The page may take the end of the title matches and the start of the rest.
+        parts = []
+        if start < titles:
+            parts.append(("title", min(stop, titles) - start, start))
+        if stop > titles:
+            parts.append(("rest", stop - max(start, titles), max(0, start - titles)))
+        articles = self._articles(*self._index.page_sql(self.phrases, parts, lowest, self._newest, self._now))
+        meta.attach(articles)
+        return articles
+
+    def _articles(self, sql, params):
+        """The page's articles (id, title, slug and time) with their snippets."""
+        from ..models import Article
+
+        field = Article._meta.get_field("published_at")
+        column = field.get_col(Article._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        rows = self._query(sql, params)
+        pattern = _pattern(self.terms)
+        articles = []
+        for pk, title, slug, published_at, plain in rows:
+            for converter in converters:
+                published_at = converter(published_at, column, connection)
+            article = Article.from_db(connection.alias, _PAGE_FIELDS, [pk, title, slug, published_at])
+            article.snippet = highlight(plain, pattern)
+            article.title_highlighted = highlight(title, pattern, whole=True)
+            articles.append(article)
+        return articles
+
+
+    def _query(self, sql, params):
+        settings = self._index.query_settings
+        with transaction.atomic() if settings else nullcontext(), connection.cursor() as cursor:
+            for statement in settings:
+                cursor.execute(statement)
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
 
 def search(query):
     return SearchResults(query)
 
 
+def _pattern(terms):
+    """One case-insensitive expression for the terms, longest first."""
+    terms = sorted({term for term in terms if term}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, terms)), re.IGNORECASE) if terms else None
+
+
 def highlight(text, terms, *, whole=False):
-    """``text`` (or a window around the first match) with the terms in <mark>."""
-    if not terms:
-        return escape(text)
-    pattern = re.compile("|".join(re.escape(term) for term in sorted(set(terms), key=len, reverse=True) if term), re.IGNORECASE)
-    # The snippet comes from the start of the text; a case-insensitive match
-    # of the normalised terms (full-width letters in the text go unmarked).
-    text = text if whole else text[:SNIPPET_SOURCE]
-    matches = list(pattern.finditer(text))
+    """``text`` (or a window around the first match) with the terms in <mark>.
+
+    ``terms`` is a list of strings or the pattern ``_pattern`` makes of them.
+    The match is case-insensitive on the normalised terms (full-width letters
+    in the text go unmarked).
+    """
+    pattern = _pattern(terms) if isinstance(terms, (list, tuple)) else terms
+    if pattern is None:
+        return mark_safe(escape(text))
     start, end = 0, len(text)
-    if not whole and len(text) > SNIPPET_LENGTH:
-        first = matches[0].start() if matches else 0
-        start = max(0, first - SNIPPET_LENGTH // 3)
-        end = min(len(text), start + SNIPPET_LENGTH)
+    if not whole:
+        end = min(end, SNIPPET_SOURCE)
+        if end > SNIPPET_LENGTH:
+            first = pattern.search(text, 0, end)
+            start = max(0, first.start() - SNIPPET_LENGTH // 3) if first else 0
+            end = min(end, start + SNIPPET_LENGTH)
     parts, cursor = [], start
-    for match in matches:
-        if match.start() < start or match.end() > end:
-            continue
+    for match in pattern.finditer(text, start, end):
         parts.append(escape(text[cursor : match.start()]))
-        parts.append(f"<mark>{escape(text[match.start() : match.end()])}</mark>")
+        parts.append(f"<mark>{escape(match.group())}</mark>")
         cursor = match.end()
     parts.append(escape(text[cursor:end]))
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return mark_safe(prefix + "".join(parts) + suffix)
-
-
-def _plain_for_snippets(article, body_text):
-    return " ".join(part for part in (article.summary, body_text.replace("\n", " ")) if part)[:20000]

@@ -2,7 +2,8 @@
 
 from . import index_article, remove_articles
 
-_INDEXED_FIELDS = {"title", "summary", "body", "status"}
+# The published time is the entry's place in the index.
+_INDEXED_FIELDS = {"title", "summary", "body", "status", "published_at"}
 
 
 def article_saved(sender, instance, update_fields=None, raw=False, **kwargs):
