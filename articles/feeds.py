@@ -59,6 +59,14 @@ class ContentAtomFeed(Atom1Feed):
 class LatestArticlesFeed(Feed):
     feed_type = ContentRssFeed
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The generator writes the feed a few bytes at a time, each a chunk of
+        # the response: joined, it goes to the socket (and the cache) at once
+        # instead of in thousands of small writes.
+        response.content = response.content
+        return response
+
     def title(self, obj=None):
         name = _("Newsroom")
         return f"{obj} | {name}" if obj is not None else name

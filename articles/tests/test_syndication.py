@@ -271,3 +271,10 @@ def test_feed_bodies_use_full_urls(client, db, settings):
     assert 'href="https://news.example.com/articles/1/x/"' in content
     assert 'src="https://news.example.com/media/a.jpg"' in content
     assert 'href="https://other.example/"' in content
+
+
+def test_feed_response_is_one_chunk(client, stories):
+    # A chunk per XML element would mean a socket write per element.
+    response = client.get("/feed/")
+    assert len(response._container) == 1
+    assert response.content.startswith(b"<?xml")
