@@ -36,17 +36,14 @@ class ListPaginator(Paginator):
     lists stop at ``ARTICLES_MAX_PAGES``: older articles live in the date
     archives, so no request pays for a large OFFSET or a count of the table."""
 
-    def __init__(self, *args, count_key, **kwargs):
+    def __init__(self, *args, count_key, counted=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
+        self.counted = counted  # the same rows, in a form cheaper to count
 
     @cached_property
     def count(self):
-        count = cache.get(self.count_key)
-        if count is None:
-            count = super().count
-            cache.set(self.count_key, count, timeout=24 * 3600)
-        return count
+        return cached_count(self.count_key, self.counted if self.counted is not None else self.object_list)
 
     @cached_property
     def num_pages(self):
@@ -55,6 +52,15 @@ class ListPaginator(Paginator):
     @property
     def truncated(self):
         return self.count > self.num_pages * self.per_page
+
+
+def cached_count(key, queryset):
+    """``queryset.count()``, counted once per content version (``key`` carries it)."""
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, timeout=24 * 3600)
+    return count
 
 
 class ArticleListView(ListView):
@@ -75,9 +81,14 @@ class ArticleListView(ListView):
     def filter_articles(self, queryset):
         return queryset
 
+    counted = None  # set by a list whose rows are cheaper to count another way
+
+    def count_key(self, path):
+        return f"articles:count:{self.version}:{path}"
+
     def get_paginator(self, queryset, per_page, **kwargs):
-        key = f"articles:count:{self.version}:{self.request.path}"
-        return ListPaginator(queryset, per_page, count_key=key, **kwargs)
+        key = self.count_key(self.request.path)
+        return ListPaginator(queryset, per_page, count_key=key, counted=self.counted, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -91,6 +102,9 @@ class ArticleListView(ListView):
         return context
 
 
+DENSE_SHARE = 50
+
+
 class CategoryView(ArticleListView):
     """A section with every section below it."""
 
@@ -100,7 +114,13 @@ class CategoryView(ArticleListView):
         self.category = get_tree().find(self.kwargs["path"])
         if self.category is None:
             raise Http404(_("No such section."))
-        return queryset.in_category(self.category)
+        # Counted by gathering the section's ids; listed, when the section holds
+        # at least 1/DENSE_SHARE of all articles, by walking the newest (see
+        # in_category): either way a page costs at most a few thousand lookups.
+        self.counted = queryset.in_category(self.category)
+        size = cached_count(self.count_key(self.request.path), self.counted)
+        everything = cached_count(self.count_key("/"), Article.objects.published())
+        return queryset.in_category(self.category, dense=size * DENSE_SHARE >= everything)
 
     def get_context_data(self, **kwargs):
         tree = get_tree()
