@@ -2,7 +2,8 @@
 
 Each item carries the full sanitised body (``content:encoded`` in RSS,
 ``<content type="html">`` in Atom), the summary, the bylines, the sections
-and tags, and the head image as an enclosure.
+and tags, and the head image as an enclosure. The views choose the articles;
+``feedwriter`` writes the documents.
 """
 
 import mimetypes
@@ -10,15 +11,15 @@ import re
 from urllib.parse import urljoin
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils import timezone
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from . import relations
+from . import feedwriter, relations
 from .categories import get_tree
 from .models import Article, Author
 
@@ -35,37 +36,32 @@ def absolute_links(html):
     return _SITE_RELATIVE.sub(lambda match: f'{match.group(1)}="{settings.SITE_URL}/', html)
 
 
-class ContentRssFeed(Rss201rev2Feed):
-    """RSS 2.0 with the full body in ``content:encoded``."""
+class LatestArticlesFeed:
+    """RSS 2.0 of the latest published articles; subclasses narrow the list
+    (``get_object``, ``filter_items``) or write Atom."""
 
-    def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
-
-    def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
-        if item.get("content"):
-            handler.addQuickElement("content:encoded", item["content"])
-
-
-class ContentAtomFeed(Atom1Feed):
-    """Atom with the full body as ``<content type="html">``."""
-
-    def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
-        if item.get("content"):
-            handler.addQuickElement("content", item["content"], {"type": "html"})
-
-
-class LatestArticlesFeed(Feed):
-    feed_type = ContentRssFeed
+    url_name = "articles:feed"
+    write = staticmethod(feedwriter.rss)
+    content_type = "application/rss+xml; charset=utf-8"
 
     def __call__(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
-        # The generator writes the feed a few bytes at a time, each a chunk of
-        # the response: joined, it goes to the socket (and the cache) at once
-        # instead of in thousands of small writes.
-        response.content = response.content
+        obj = self.get_object(request, *args, **kwargs)
+        articles = self.items(obj)
+        updated = max((max(article.updated_at, article.published_at) for article in articles), default=None)
+        channel = feedwriter.Channel(
+            title=self.title(obj),
+            link=self.link(obj),
+            description=self.description(obj),
+            feed_url=absolute(reverse(self.url_name, args=self.url_args(obj))),
+            language=settings.LANGUAGE_CODE,
+            updated=updated or timezone.now(),
+        )
+        response = HttpResponse(self.write(channel, [self.entry(article) for article in articles]), self.content_type)
+        response.headers["Last-Modified"] = http_date(channel.updated.timestamp())
         return response
+
+    def get_object(self, request, *args, **kwargs):
+        return None
 
     def title(self, obj=None):
         name = _("Newsroom")
@@ -76,11 +72,6 @@ class LatestArticlesFeed(Feed):
 
     def link(self, obj=None):
         return absolute(obj.get_absolute_url() if obj is not None else "/")
-
-    url_name = "articles:feed"
-
-    def feed_url(self, obj=None):
-        return absolute(reverse(self.url_name, args=self.url_args(obj)))
 
     def url_args(self, obj):
         return []
@@ -93,48 +84,27 @@ class LatestArticlesFeed(Feed):
         relations.attach(articles)
         return articles
 
-    def item_title(self, item):
-        return item.title
-
-    def item_description(self, item):
-        return item.summary
-
-    def item_link(self, item):
-        return absolute(item.get_absolute_url())
-
-    def item_guid(self, item):
-        return absolute(f"/articles/{item.pk}/")
-
-    item_guid_is_permalink = True
-
-    def item_pubdate(self, item):
-        return item.published_at
-
-    def item_updateddate(self, item):
-        return item.updated_at
-
-    def item_author_name(self, item):
-        return "、".join(author.name for author in item.authors.all()) or None
-
-    def item_categories(self, item):
-        return [category.name for category in item.categories.all()] + [tag.name for tag in item.tags.all()]
-
-    def item_enclosures(self, item):
-        url = item.image_url
-        if not url:
-            return []
-        mime = mimetypes.guess_type(url.split("?", 1)[0])[0] or "image/jpeg"
-        # The size is unknown for remote images; RSS readers accept 0.
-        return [Enclosure(absolute(url), "0", mime)]
-
-    def item_extra_kwargs(self, item):
-        return {"content": absolute_links(item.body)}
+    def entry(self, article):
+        image = article.image_url
+        return feedwriter.Entry(
+            title=article.title,
+            link=absolute(article.get_absolute_url()),
+            guid=absolute(f"/articles/{article.pk}/"),
+            summary=article.summary,
+            content=absolute_links(article.body),
+            published=article.published_at,
+            updated=article.updated_at,
+            authors=[author.name for author in article.authors.all()],
+            categories=[category.name for category in article.categories.all()] + [tag.name for tag in article.tags.all()],
+            # The size is unknown for remote images; feed readers accept 0.
+            enclosure=(absolute(image), mimetypes.guess_type(image.split("?", 1)[0])[0] or "image/jpeg") if image else None,
+        )
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = ContentAtomFeed
     url_name = "articles:feed_atom"
-    subtitle = LatestArticlesFeed.description
+    write = staticmethod(feedwriter.atom)
+    content_type = "application/atom+xml; charset=utf-8"
 
 
 class CategoryFeed(LatestArticlesFeed):

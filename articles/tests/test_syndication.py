@@ -278,3 +278,23 @@ def test_feed_response_is_one_chunk(client, stories):
     response = client.get("/feed/")
     assert len(response._container) == 1
     assert response.content.startswith(b"<?xml")
+    assert response["Last-Modified"]
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_feeds_escape_markup_and_drop_control_characters(client, db, url):
+    author = AuthorFactory(name='记者"甲" & <乙>')
+    ArticleFactory(
+        title="A<b>&C\x0b ]]> 标题", summary="摘要 <i>斜体</i> & \x01", authors=[author],
+        tags=['"引号"'], head_image_url="https://img.example/a.jpg?x=1&y=2",
+    )
+    entry = parse_feed(client, url).entries[0]
+    assert entry.title == "A<b>&C ]]> 标题"
+    assert entry.author == '记者"甲" & <乙>'
+    assert '"引号"' in {tag.term for tag in entry.tags}
+    assert [link.href for link in entry.links if link.rel == "enclosure"] == ["https://img.example/a.jpg?x=1&y=2"]
+
+
+def test_empty_feeds_are_valid(client, db):
+    for url in ["/feed/", "/feed/atom/"]:
+        assert parse_feed(client, url).entries == []

@@ -1,0 +1,98 @@
+"""RSS 2.0 and Atom documents, written directly.
+
+The same elements Django's ``feedgenerator`` writes, without its SAX writer,
+which makes a call (and, in a response, a chunk) per element and text node:
+for thirty full articles that was most of a feed's cost. Text is escaped
+with ``xml.sax.saxutils`` and stripped of the control characters XML 1.0
+cannot carry.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from xml.sax.saxutils import escape, quoteattr
+
+from django.utils.feedgenerator import rfc2822_date, rfc3339_date
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@dataclass
+class Channel:
+    title: str
+    link: str
+    description: str
+    feed_url: str
+    language: str
+    updated: datetime
+
+
+@dataclass
+class Entry:
+    title: str
+    link: str
+    guid: str
+    summary: str
+    content: str
+    published: datetime
+    updated: datetime
+    authors: list = field(default_factory=list)
+    categories: list = field(default_factory=list)
+    enclosure: tuple = None  # (url, mime type)
+
+
+def _text(value):
+    return escape(_CONTROL.sub("", str(value)))
+
+
+def _attr(value):
+    return quoteattr(_CONTROL.sub("", str(value)))
+
+
+def rss(channel, entries):
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<channel><title>{_text(channel.title)}</title><link>{_text(channel.link)}</link>"
+        f"<description>{_text(channel.description)}</description>"
+        f'<atom:link href={_attr(channel.feed_url)} rel="self"/><language>{_text(channel.language)}</language>'
+        f"<lastBuildDate>{rfc2822_date(channel.updated)}</lastBuildDate>"
+    ]
+    for entry in entries:
+        parts.append(f"<item><title>{_text(entry.title)}</title><link>{_text(entry.link)}</link>")
+        parts.append(f"<description>{_text(entry.summary)}</description>")
+        if entry.authors:
+            parts.append(f"<dc:creator>{_text('、'.join(entry.authors))}</dc:creator>")
+        parts.append(f"<pubDate>{rfc2822_date(entry.published)}</pubDate>")
+        parts.append(f'<guid isPermaLink="true">{_text(entry.guid)}</guid>')
+        if entry.enclosure:
+            url, mime = entry.enclosure
+            parts.append(f'<enclosure length="0" type={_attr(mime)} url={_attr(url)}/>')
+        parts.extend(f"<category>{_text(name)}</category>" for name in entry.categories)
+        parts.append(f"<content:encoded>{_text(entry.content)}</content:encoded></item>")
+    parts.append("</channel></rss>")
+    return "".join(parts)
+
+
+def atom(channel, entries):
+    parts = [
+        f'<?xml version="1.0" encoding="utf-8"?>\n<feed xml:lang={_attr(channel.language)}'
+        ' xmlns="http://www.w3.org/2005/Atom">'
+        f'<title>{_text(channel.title)}</title><link href={_attr(channel.link)} rel="alternate"/>'
+        f'<link href={_attr(channel.feed_url)} rel="self"/><id>{_text(channel.link)}</id>'
+        f"<updated>{rfc3339_date(channel.updated)}</updated><subtitle>{_text(channel.description)}</subtitle>"
+    ]
+    for entry in entries:
+        parts.append(f'<entry><title>{_text(entry.title)}</title><link href={_attr(entry.link)} rel="alternate"/>')
+        parts.append(f"<published>{rfc3339_date(entry.published)}</published>")
+        parts.append(f"<updated>{rfc3339_date(entry.updated)}</updated>")
+        if entry.authors:
+            parts.append(f"<author><name>{_text('、'.join(entry.authors))}</name></author>")
+        parts.append(f'<id>{_text(entry.guid)}</id><summary type="html">{_text(entry.summary)}</summary>')
+        if entry.enclosure:
+            url, mime = entry.enclosure
+            parts.append(f'<link href={_attr(url)} length="0" rel="enclosure" type={_attr(mime)}/>')
+        parts.extend(f"<category term={_attr(name)}/>" for name in entry.categories)
+        parts.append(f'<content type="html">{_text(entry.content)}</content></entry>')
+    parts.append("</feed>")
+    return "".join(parts)
