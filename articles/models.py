@@ -14,6 +14,7 @@ from taggit.models import TaggedItem
 from . import categories as category_tree
 from .fields import SanitizedHTMLField
 from .images import articles as article_images
+from .paths import article_path
 from .querysets import ArticleQuerySet
 from .slugs import slug_from, unique_slug
 from .text import language_of, reading_minutes, summarize
@@ -265,7 +266,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug or slug_from(self.title)})
+        return article_path(self.pk, self.slug or slug_from(self.title))
 
     @property
     def is_live(self):

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from .categories import get_tree
 from .models import Article
+from .paths import article_path
 
 NEWS_WINDOW = dt.timedelta(hours=48)
 ARTICLES_PER_PAGE = 1000
@@ -85,21 +86,12 @@ def article_sitemap(request):
         .values_list("pk", "slug", "updated_at")
     )
     base = escape(settings.SITE_URL)
-    detail = reverse("articles:detail", kwargs={"pk": 0, "slug": "-"})  # /articles/0/-/
-    prefix = detail[: detail.index("/0/") + 1]
     entries = [
-        f"<url><loc>{base}{prefix}{pk}/{_path_segment(slug)}/</loc>"
+        f"<url><loc>{base}{escape(article_path(pk, slug))}</loc>"
         f"<lastmod>{timezone.localtime(updated).isoformat(timespec='seconds')}</lastmod></url>"
         for pk, slug, updated in rows
     ]
     return _xml_response(f'<urlset xmlns="{SITEMAP_NS}">\n' + "\n".join(entries) + "\n</urlset>\n")
-
-
-def _path_segment(slug):
-    # The same encoding reverse() gives: unicode slugs as percent-encoded UTF-8.
-    from django.utils.encoding import iri_to_uri
-
-    return escape(iri_to_uri(slug))
 
 
 def news_articles():

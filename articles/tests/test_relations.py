@@ -55,3 +55,15 @@ def test_attached_tags_still_filter_to_the_article():
     relations.attach([article])
     assert sorted(article.tags.values_list("name", flat=True)) == ["出口", "芯片"]
     assert sorted(article.tags.names()) == ["出口", "芯片"]
+
+
+def test_names_match_what_attach_gives(django_assert_num_queries):
+    first, second = AuthorFactory(name="甲"), AuthorFactory(name="乙")
+    top = CategoryFactory(name="科技")
+    article = ArticleFactory(
+        authors=[second, first], categories=[CategoryFactory(name="芯片", parent=top), top], tags=["出口", "AI"]
+    )
+    relations.attach([article])
+    expected = {name: [str(item) for item in getattr(article, name).all()] for name in relations.RELATIONS}
+    with django_assert_num_queries(1):
+        assert relations.names([article.pk]) == {article.pk: expected}

@@ -1,0 +1,29 @@
+"""Article addresses without the URL resolver.
+
+``reverse()`` costs tens of microseconds a call, and list pages, feeds,
+related articles and sitemaps build hundreds of article addresses. The
+detail route is reversed once (per script prefix) and the id and slug put
+after it, quoted exactly as ``reverse()`` quotes them.
+"""
+
+import re
+from functools import lru_cache
+from urllib.parse import quote
+
+from django.urls import get_script_prefix, reverse
+
+_SLUG = re.compile(r"[-\w]+")  # the uslug converter's pattern
+_SAFE = "!$&'()*+,;=/~:@"  # what reverse() leaves unquoted (RFC 3986 sub-delims and "/~:@")
+
+
+@lru_cache(maxsize=8)
+def _detail_prefix(script_prefix):
+    path = reverse("articles:detail", kwargs={"pk": 0, "slug": "-"})
+    return path[: path.rindex("/0/-/") + 1]
+
+
+def article_path(pk, slug):
+    """The same as ``reverse("articles:detail", kwargs={"pk": pk, "slug": slug})``."""
+    if not _SLUG.fullmatch(slug):
+        return reverse("articles:detail", kwargs={"pk": pk, "slug": slug})  # raises NoReverseMatch
+    return f"{_detail_prefix(get_script_prefix())}{pk}/{quote(slug, safe=_SAFE)}/"

@@ -1,0 +1,25 @@
+"""Article addresses built without the resolver match the resolver's."""
+
+import pytest
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+from articles.paths import article_path
+
+
+@pytest.mark.parametrize("slug", ["央行开展逆回购操作", "model-y-降价", "a_b-c", "Ünïcödé-1", "x"])
+def test_article_path_matches_reverse(slug):
+    assert article_path(42, slug) == reverse("articles:detail", kwargs={"pk": 42, "slug": slug})
+
+
+def test_article_path_under_a_script_prefix():
+    set_script_prefix("/news/")
+    try:
+        assert article_path(7, "标题") == reverse("articles:detail", kwargs={"pk": 7, "slug": "标题"})
+        assert article_path(7, "标题").startswith("/news/articles/7/")
+    finally:
+        set_script_prefix("/")
+
+
+def test_a_slug_the_route_refuses_is_refused():
+    with pytest.raises(NoReverseMatch):
+        article_path(1, "a/b?c")
