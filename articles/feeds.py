@@ -8,7 +8,7 @@ and tags, and the head image as an enclosure. The views choose the articles;
 
 import mimetypes
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -27,6 +27,10 @@ from .slugs import slug_from
 
 
 def absolute(url):
+    if url.startswith("/") and not url.startswith("//"):
+        # A site path, the common case: what urljoin gives, without its parsing.
+        parts = urlsplit(settings.SITE_URL)
+        return f"{parts.scheme}://{parts.netloc}{url}"
     return urljoin(settings.SITE_URL + "/", url)
 
 
@@ -35,6 +39,8 @@ _SITE_RELATIVE = re.compile(r'\b(src|href)="/(?!/)')
 
 def absolute_links(html):
     """Feed readers show bodies away from the site: site paths become full URLs."""
+    if '="/' not in html:
+        return html  # nothing to change (a quick look before the pattern's slower one)
     return _SITE_RELATIVE.sub(lambda match: f'{match.group(1)}="{settings.SITE_URL}/', html)
 
 

@@ -298,3 +298,13 @@ def test_feeds_escape_markup_and_drop_control_characters(client, db, url):
 def test_empty_feeds_are_valid(client, db):
     for url in ["/feed/", "/feed/atom/"]:
         assert parse_feed(client, url).entries == []
+
+
+@pytest.mark.parametrize("url", ["/articles/1/x/", "//cdn.example/a.jpg", "https://other.example/b", "media/c.jpg"])
+def test_feed_addresses_are_absolute_as_urljoin_makes_them(settings, url):
+    from urllib.parse import urljoin
+
+    from articles.feeds import absolute
+
+    settings.SITE_URL = "https://news.example.com"
+    assert absolute(url) == urljoin("https://news.example.com/", url)
