@@ -15,15 +15,16 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from taggit.models import Tag, TaggedItem
 
-from .. import revisions, workflow
+from .. import categories as category_tree
+from .. import pagecache, revisions, workflow
 from ..fields import CleanHTML
-from ..models import Article, Author, Byline, Category
-from ..slugs import unique_slug
 from ..images.localise import localise_article
+from ..models import Article, Author, Byline, Category
+from ..slugs import SLUG_LENGTH, slug_from, unique_slug
 from .assets import copy_assets
 
 Status = Article.Status
@@ -67,8 +68,9 @@ class RunCache:
     """Sections, authors, tags and old addresses, read once per run.
 
     Keeps the importer from asking the database the same question for every
-    post. Entries added while saving a file are forgotten again if that
-    file's transaction rolls back (a failure, or a dry run).
+    post, and makes what is missing a level (sections) or a list (authors) at
+    a time. Entries added while saving are forgotten again if that
+    transaction rolls back (a failure, or a dry run).
     """
 
     def __init__(self):
@@ -106,20 +108,79 @@ class RunCache:
             table.pop(key, None)
         self._added = []
 
+    def prepare(self, posts):
+        """Make the sections, authors and tags ``posts`` name that do not exist
+        yet, in a few queries for all of them."""
+        self.make_categories([path for post in posts for path in post.category_paths])
+        self.make_authors([name for post in posts for name in post.authors])
+        self.tag_objects([name for post in posts for name in post.tags])
+
     def category(self, path):
         """The section at ``path`` (names from the top), made where missing."""
+        self.make_categories([path])
+        return self._category_at(path)
+
+    def _category_at(self, path):
         parent = None
         for name in path:
-            found = self.categories.get((parent and parent.pk, name))
-            if found is None:
-                found = self._remember(
-                    self.categories, (parent and parent.pk, name), Category.objects.create(parent=parent, name=name)
-                )
-            parent = found
+            parent = self.categories[(parent and parent.pk, name)]
         return parent
 
+    def make_categories(self, paths):
+        """Make the sections on ``paths`` that do not exist yet: one insert per level.
+
+        Slugs are those ``Category.save()`` would give, one after the other.
+        """
+        made = []
+        for depth in range(max(map(len, paths), default=0)):
+            wanted = {}
+            for path in paths:
+                if len(path) > depth:
+                    parent = self._category_at(path[:depth]) if depth else None
+                    key = (parent and parent.pk, path[depth])
+                    if key not in self.categories and key not in wanted:
+                        wanted[key] = Category(parent=parent, name=path[depth])
+            if not wanted:
+                continue
+            parents = {key[0] for key in wanted}
+            siblings = Q(parent__in=parents - {None}) | Q(parent=None) if None in parents else Q(parent__in=parents)
+            taken = {}
+            for parent_id, slug in Category.objects.filter(siblings).values_list("parent_id", "slug"):
+                taken.setdefault(parent_id, set()).add(slug)
+            for (parent_id, _name), category in wanted.items():
+                category.slug = free_slug(
+                    category.name, taken.setdefault(parent_id, set()), max_length=100, fallback="section"
+                )
+            Category.objects.bulk_create(wanted.values())
+            for key, category in wanted.items():
+                self._remember(self.categories, key, category)
+            made.extend(wanted.values())
+        if made:
+            # What Category's post_save receivers do, once for all.
+            category_tree.forget_tree()
+            pagecache.content_changed()
+
     def author(self, name):
-        return self.authors.get(name) or self._remember(self.authors, name, Author.objects.create(name=name))
+        self.make_authors([name])
+        return self.authors[name]
+
+    def make_authors(self, names):
+        """Make the authors called ``names`` that do not exist yet, in one insert
+        (with the slugs ``Author.save()`` would give them, one after the other)."""
+        wanted = {name: Author(name=name) for name in names if name not in self.authors}
+        if not wanted:
+            return
+        taken = taken_slugs(
+            Author.objects.all(),
+            [slug_from(name, max_length=100, fallback="author") for name in wanted],
+            max_length=100,
+        )
+        for author in wanted.values():
+            author.slug = free_slug(author.name, taken, max_length=100, fallback="author")
+        Author.objects.bulk_create(wanted.values())
+        for name, author in wanted.items():
+            self._remember(self.authors, name, author)
+        pagecache.content_changed()
 
     def tag_objects(self, names):
         """Tags for ``names`` (made where missing), in at most one query for
@@ -129,13 +190,12 @@ class RunCache:
             found = Tag.objects.annotate(key=Lower("name") if self._case_insensitive() else F("name"))
             for tag in found.filter(key__in=unknown).order_by("-pk"):
                 self.tags[self._tag_key(tag.name)] = tag
-        tags = []
+        tags = {}
         for name in names:
             key = self._tag_key(name)
             tag = self.tags.get(key) or self._remember(self.tags, key, Tag.objects.create(name=name))
-            if tag not in tags:
-                tags.append(tag)
-        return tags
+            tags.setdefault(tag.pk, tag)
+        return list(tags.values())
 
     def claim_legacy(self, path, source_key):
         """Whether ``path`` is free for (or already) the article from ``source_key``."""
@@ -144,6 +204,31 @@ class RunCache:
             return owner == source_key
         self._remember(self.legacy, path, source_key)
         return True
+
+
+def taken_slugs(queryset, bases, *, max_length=SLUG_LENGTH):
+    """The slugs in ``queryset`` that ``unique_slug`` would find taken for
+    any of ``bases``: one query for all of them."""
+    stems = {base[: max_length - 7].rstrip("-") for base in bases}
+    if not stems:
+        return set()
+    matches = Q()
+    for stem in stems:
+        matches |= Q(slug__startswith=stem)
+    return set(queryset.filter(matches).values_list("slug", flat=True))
+
+
+def free_slug(text, taken, *, max_length=SLUG_LENGTH, fallback="article"):
+    """The slug ``unique_slug`` gives ``text`` when ``taken`` are in use; it is
+    added to ``taken``, so the next call sees it as used."""
+    base = slug_from(text, max_length=max_length, fallback=fallback)
+    slug, number = base, 2
+    while slug in taken:
+        suffix = f"-{number}"
+        slug = base[: max_length - len(suffix)].rstrip("-") + suffix
+        number += 1
+    taken.add(slug)
+    return slug
 
 
 def save_article(data, cache, *, overwrite=False, dry_run=False, resolve_links=None, comment=None, images=None):

@@ -6,13 +6,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from articles import pagecache
+from articles.images.localise import Localiser
 from articles.importers import limits, permalinks
+from articles.importers.batch import save_articles
 from articles.importers.files import find_posts
 from articles.importers.hexo import PostError, parse_post
 from articles.importers.links import LinkIndex
 from articles.importers.progress import Reporter
-from articles.importers.store import RunCache, save_article
-from articles.images.localise import Localiser
+from articles.importers.store import RunCache
 
 SKIPPED = "skipped: edited in the CMS since import; use --overwrite"
 
@@ -91,15 +92,15 @@ class Command(BaseCommand):
         cache = RunCache()
         images = Localiser() if fetch_images else None
         # Posts that link to others go last, so their targets exist by then.
-        for post in sorted(posts, key=lambda post: bool(post.links)):
+        posts.sort(key=lambda post: bool(post.links))
+        saved = save_articles(
+            posts, cache, overwrite=overwrite, dry_run=dry_run, resolve_links=index.resolve, images=images
+        )
+        for post, result in saved:
             report.step(f"saving {post.path.name}")
-            try:
-                result = save_article(
-                    post, cache, overwrite=overwrite, dry_run=dry_run, resolve_links=index.resolve, images=images
-                )
-            except Exception as error:  # a bad file never stops the run
+            if isinstance(result, Exception):  # a bad file never stops the run
                 counts["failed"] += 1
-                report.line(f"{post.path}: could not be saved: {type(error).__name__}: {error}")
+                report.line(f"{post.path}: could not be saved: {type(result).__name__}: {result}")
                 continue
             counts[result.action] += 1
             # An unchanged or skipped file was not imported again: its warnings were said before
