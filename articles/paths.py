@@ -8,12 +8,11 @@ after it, quoted exactly as ``reverse()`` quotes them.
 
 import re
 from functools import lru_cache
-from urllib.parse import quote
 
 from django.urls import get_script_prefix, reverse
 
 _SLUG = re.compile(r"[-\w]+")  # the uslug converter's pattern
-_SAFE = "!$&'()*+,;=/~:@"  # what reverse() leaves unquoted (RFC 3986 sub-delims and "/~:@")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 @lru_cache(maxsize=8)
@@ -26,4 +25,11 @@ def article_path(pk, slug):
     """The same as ``reverse("articles:detail", kwargs={"pk": pk, "slug": slug})``."""
     if not _SLUG.fullmatch(slug):
         return reverse("articles:detail", kwargs={"pk": pk, "slug": slug})  # raises NoReverseMatch
-    return f"{_detail_prefix(get_script_prefix())}{pk}/{quote(slug, safe=_SAFE)}/"
+    return f"{_detail_prefix(get_script_prefix())}{pk}/{_quote(slug)}/"
+
+
+def _quote(slug):
+    # A slug is letters, digits, "_" and "-": reverse() (urllib's quote) leaves
+    # the ASCII ones alone and percent-encodes the rest as UTF-8. The same, a
+    # run of characters at a time rather than byte by byte.
+    return _NON_ASCII.sub(lambda run: "%" + run.group().encode().hex("%").upper(), slug)
