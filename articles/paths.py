@@ -21,11 +21,16 @@ def _detail_prefix(script_prefix):
     return path[: path.rindex("/0/-/") + 1]
 
 
-def article_path(pk, slug):
+def detail_prefix():
+    """What every article address starts with (``/articles/``), for loops over many."""
+    return _detail_prefix(get_script_prefix())
+
+
+def article_path(pk, slug, prefix=None):
     """The same as ``reverse("articles:detail", kwargs={"pk": pk, "slug": slug})``."""
     if not _SLUG.fullmatch(slug):
         return reverse("articles:detail", kwargs={"pk": pk, "slug": slug})  # raises NoReverseMatch
-    return f"{_detail_prefix(get_script_prefix())}{pk}/{_quote(slug)}/"
+    return f"{prefix or detail_prefix()}{pk}/{_quote(slug)}/"
 
 
 def _quote(slug):

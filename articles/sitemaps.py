@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from .categories import get_tree
 from .models import Article
-from .paths import article_path
+from .paths import article_path, detail_prefix
 
 NEWS_WINDOW = dt.timedelta(hours=48)
 ARTICLES_PER_PAGE = 1000
@@ -85,10 +85,10 @@ def article_sitemap(request):
         .order_by("pk")
         .values_list("pk", "slug", "updated_at")
     )
-    base = escape(settings.SITE_URL)
+    base, prefix, tz = escape(settings.SITE_URL), detail_prefix(), timezone.get_current_timezone()
     entries = [
-        f"<url><loc>{base}{escape(article_path(pk, slug))}</loc>"
-        f"<lastmod>{timezone.localtime(updated).isoformat(timespec='seconds')}</lastmod></url>"
+        f"<url><loc>{base}{escape(article_path(pk, slug, prefix))}</loc>"
+        f"<lastmod>{updated.astimezone(tz).isoformat(timespec='seconds')}</lastmod></url>"
         for pk, slug, updated in rows
     ]
     return _xml_response(f'<urlset xmlns="{SITEMAP_NS}">\n' + "\n".join(entries) + "\n</urlset>\n")
