@@ -39,7 +39,7 @@ class ListPaginator(Paginator):
     def __init__(self, *args, count_key, counted=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
-        self.counted = counted  # the same rows, in a form cheaper to count
+        self.counted = counted  # the same rows in a form cheaper to count (or a function making it)
 
     @cached_property
     def count(self):
@@ -55,10 +55,11 @@ class ListPaginator(Paginator):
 
 
 def cached_count(key, queryset):
-    """``queryset.count()``, counted once per content version (``key`` carries it)."""
+    """``queryset.count()``, counted once per content version (``key`` carries
+    it). ``queryset`` may be a function making it: built only when counted."""
     count = cache.get(key)
     if count is None:
-        count = queryset.count()
+        count = (queryset() if callable(queryset) else queryset).count()
         cache.set(key, count, timeout=24 * 3600)
     return count
 
@@ -117,9 +118,9 @@ class CategoryView(ArticleListView):
         # Counted by gathering the section's ids; listed, when the section holds
         # at least 1/DENSE_SHARE of all articles, by walking the newest (see
         # in_category): either way a page costs at most a few thousand lookups.
-        self.counted = queryset.in_category(self.category)
+        self.counted = lambda: queryset.in_category(self.category)
         size = cached_count(self.count_key(self.request.path), self.counted)
-        everything = cached_count(self.count_key("/"), Article.objects.published())
+        everything = cached_count(self.count_key("/"), Article.objects.published)
         return queryset.in_category(self.category, dense=size * DENSE_SHARE >= everything)
 
     def get_context_data(self, **kwargs):
