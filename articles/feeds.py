@@ -102,6 +102,7 @@ class LatestArticlesFeed:
 
     def entry(self, row):
         image = _HEAD_IMAGE.storage.url(row["head_image"]) if row["head_image"] else row["head_image_url"]
+        mime = (mimetypes.guess_type(image.split("?", 1)[0])[0] or "image/jpeg") if image else None
         return feedwriter.Entry(
             title=row["title"],
             link=absolute(article_path(row["pk"], row["slug"] or slug_from(row["title"]))),
@@ -113,7 +114,7 @@ class LatestArticlesFeed:
             authors=row["authors"],
             categories=row["categories"] + row["tags"],
             # The size is unknown for remote images; feed readers accept 0.
-            enclosure=(absolute(image), mimetypes.guess_type(image.split("?", 1)[0])[0] or "image/jpeg") if image else None,
+            enclosure=(absolute(image), mime) if image else None,
         )
 
 

@@ -30,11 +30,12 @@ def attach(articles):
     ids = [article.pk for article in articles]
     tree = get_tree()
     found = {pk: {name: [] for name in RELATIONS} for pk in ids}
+    columns = ["id", "name", "slug"]
     for kind, article_id, pk, name, slug in _rows(ids):
         if kind == "a":
-            found[article_id]["authors"].append(Author.from_db(Author.objects.db, ["id", "name", "slug"], [pk, name, slug]))
+            found[article_id]["authors"].append(Author.from_db(Author.objects.db, columns, [pk, name, slug]))
         elif kind == "t":
-            found[article_id]["tags"].append(Tag.from_db(Tag.objects.db, ["id", "name", "slug"], [pk, name, slug]))
+            found[article_id]["tags"].append(Tag.from_db(Tag.objects.db, columns, [pk, name, slug]))
         elif (category := tree.get(pk)) is not None:
             found[article_id]["categories"].append(category)
     for article in articles:

@@ -1,15 +1,14 @@
 """The public site's pages."""
 
 import datetime as dt
-from collections import Counter
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +25,6 @@ from . import health, pagecache, previews, search, sitemaps, workflow
 from .categories import get_tree
 from .fragments import render_article, render_cards, with_relations
 from .models import Article, Author
-
 
 EAGER_CARDS = 2
 

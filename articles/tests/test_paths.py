@@ -6,7 +6,9 @@ from django.urls import NoReverseMatch, reverse, set_script_prefix
 from articles.paths import article_path
 
 
-@pytest.mark.parametrize("slug", ["央行开展逆回购操作", "model-y-降价", "a_b-c", "Ünïcödé-1", "x", "第３期-ｆｕｌｌ", "𠮷野家-2"])
+@pytest.mark.parametrize(
+    "slug", ["央行开展逆回购操作", "model-y-降价", "a_b-c", "Ünïcödé-1", "x", "第３期-ｆｕｌｌ", "𠮷野家-2"]
+)
 def test_article_path_matches_reverse(slug):
     assert article_path(42, slug) == reverse("articles:detail", kwargs={"pk": 42, "slug": slug})
 

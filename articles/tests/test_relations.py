@@ -29,7 +29,8 @@ def test_attach_loads_every_relation_in_one_query(django_assert_num_queries):
         assert [tag.name for tag in loaded[one.pk].tags.all()] == ["AI", "出口", "芯片"]
         assert [author.name for author in loaded[two.pk].authors.all()] == ["甲"]
         assert list(loaded[two.pk].tags.all()) == list(loaded[bare.pk].categories.all()) == []
-        assert loaded[one.pk].categories.all()[1].get_absolute_url() == "/sections/%E7%A7%91%E6%8A%80/%E8%8A%AF%E7%89%87/"
+        child_url = loaded[one.pk].categories.all()[1].get_absolute_url()
+        assert child_url == "/sections/%E7%A7%91%E6%8A%80/%E8%8A%AF%E7%89%87/"
 
 
 def test_byline_order_follows_positions_not_insertion():
