@@ -36,6 +36,7 @@ from .assets import copy_assets
 from .store import SaveResult, _move, free_slug, save_article, taken_slugs
 
 BATCH_SIZE = 100
+FIRST_BATCH_SIZE = 20
 
 
 def save_articles(
@@ -43,14 +44,18 @@ def save_articles(
 ):
     """Save ``posts`` (``ArticleData``, any iterable) in order, as ``save_article``
     would; yields ``(post, result)``, where a post that could not be saved has
-    the exception as its result."""
+    the exception as its result. A batch is saved as soon as it is complete."""
     options = {"overwrite": overwrite, "dry_run": dry_run, "resolve_links": resolve_links, "images": images}
     posts = iter(posts)
     if dry_run or images is not None or not connection.features.can_return_rows_from_bulk_insert:
         for post in posts:
             yield post, _save_one(post, cache, options)
         return
-    while chunk := list(itertools.islice(posts, batch_size)):
+    # A small first batch: saving starts while the rest are still being read.
+    for size in itertools.chain([min(FIRST_BATCH_SIZE, batch_size)], itertools.repeat(batch_size)):
+        chunk = list(itertools.islice(posts, size))
+        if not chunk:
+            break
         yield from _save_chunk(chunk, cache, options)
 
 

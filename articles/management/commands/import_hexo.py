@@ -7,12 +7,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles import pagecache
 from articles.images.localise import Localiser
-from articles.importers import limits, permalinks
+from articles.importers import permalinks
 from articles.importers.batch import save_articles
 from articles.importers.files import find_posts
-from articles.importers.hexo import PostError, parse_post
 from articles.importers.links import LinkIndex
 from articles.importers.progress import Reporter
+from articles.importers.reading import read_posts
 from articles.importers.store import RunCache
 
 SKIPPED = "skipped: edited in the CMS since import; use --overwrite"
@@ -72,45 +72,56 @@ class Command(BaseCommand):
         report = Reporter(self.stderr, total=2 * len(files))
         counts = dict.fromkeys(["created", "updated", "unchanged", "skipped", "failed", "warnings"], 0)
 
-        posts = []
-        for path, root in files:
-            report.step(f"reading {path.name}")
-            try:
-                with limits.time_limit(limits.MAX_PARSE_SECONDS):
-                    posts.append(parse_post(path, root, tz=tz, permalink=permalink))
-            except (PostError, limits.TimeLimitExceeded) as error:
-                counts["failed"] += 1
-                report.line(f"{path}: {error}")
-            except Exception as error:  # a bug or a file we did not foresee: never stop the run
-                counts["failed"] += 1
-                report.line(f"{path}: could not be read: {type(error).__name__}: {error}")
-
-        report.total = len(files) + len(posts)
+        read = read_posts(files, tz=tz, permalink=permalink)  # starts reading, in other processes if many
         index = LinkIndex()
-        for post in posts:
-            index.add(post)
+        reading = {"done": False, "held": [], "linking": []}
+
+        def say(text):
+            """Messages about saving come after those about reading, as if one ran after the other."""
+            if reading["done"]:
+                report.line(text)
+            else:
+                reading["held"].append(text)
+
+        def posts_to_save():
+            """Each post as soon as it is read (the rest are read meanwhile), in file order,
+            except that posts linking to others go last, so their targets exist by then."""
+            for path, post in read:
+                report.step(f"reading {path.name}")
+                if isinstance(post, str):
+                    counts["failed"] += 1
+                    report.line(post)
+                elif post.links:
+                    index.add(post)
+                    reading["linking"].append(post)
+                else:
+                    index.add(post)
+                    yield post
+            reading["done"] = True
+            for text in reading["held"]:
+                report.line(text)
+            yield from reading["linking"]
+
         cache = RunCache()
         images = Localiser() if fetch_images else None
-        # Posts that link to others go last, so their targets exist by then.
-        posts.sort(key=lambda post: bool(post.links))
         saved = save_articles(
-            posts, cache, overwrite=overwrite, dry_run=dry_run, resolve_links=index.resolve, images=images
+            posts_to_save(), cache, overwrite=overwrite, dry_run=dry_run, resolve_links=index.resolve, images=images
         )
         for post, result in saved:
             report.step(f"saving {post.path.name}")
             if isinstance(result, Exception):  # a bad file never stops the run
                 counts["failed"] += 1
-                report.line(f"{post.path}: could not be saved: {type(result).__name__}: {result}")
+                say(f"{post.path}: could not be saved: {type(result).__name__}: {result}")
                 continue
             counts[result.action] += 1
             # An unchanged or skipped file was not imported again: its warnings were said before
             # (an unchanged one may have new ones: images that could not be copied now).
             warnings = post.warnings + result.warnings if result.action in ("created", "updated") else result.warnings
             for line, message in warnings:
-                report.line(f"{post.path}:{line}: warning: {message}" if line else f"{post.path}: warning: {message}")
+                say(f"{post.path}:{line}: warning: {message}" if line else f"{post.path}: warning: {message}")
             counts["warnings"] += len(warnings)
             if result.action == "skipped":
-                report.line(f"{post.path}: {SKIPPED}")
+                say(f"{post.path}: {SKIPPED}")
             elif options["verbosity"] >= 2:
                 self.stdout.write(f"{post.path}: {result.action}")
         report.finish()
