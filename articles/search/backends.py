@@ -17,6 +17,8 @@ matches are ranked, and how many of those have the words in the title
 (``page_sql``). They also add and remove documents.
 """
 
+from collections import defaultdict
+
 from django.db import connection
 
 from .tokens import index_text, index_tokens
@@ -52,26 +54,42 @@ class SqliteIndex:
             cursor.execute(statement)
         try:
             cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('hashsize', %s)", [self.pending_bytes])
-        except Exception:  # noqa: BLE001 - SQLite before 3.40 has no such option; rebuilding is only slower
+        except Exception:  # an older SQLite without the option: rebuilding is only slower
             pass
+
+    def finish(self, cursor):
+        """After a rebuild (nothing to do: FTS5 merges its segments as it goes)."""
 
     def add(self, cursor, documents):
         """Index ``documents`` (none of them indexed yet)."""
+        self.insert(cursor, self.rows(documents))
+
+    @staticmethod
+    def rows(documents):
+        """What ``insert`` writes for ``documents`` (no database needed: a
+        rebuild makes them in other processes)."""
         # FTS5 keeps its pending terms while rowids ascend; a lower rowid
         # would write them out first.
         documents = sorted(documents, key=lambda document: document.sort_key)
+        return [
+            (d.article_id, d.sort_key, d.plain, index_text(d.title), index_text(d.summary), index_text(d.body))
+            for d in documents
+        ]
+
+    def insert(self, cursor, rows):
         cursor.executemany(
-            f"INSERT INTO {TABLE} (article_id, sort_key, plain) VALUES (%s, %s, %s)",
-            [(d.article_id, d.sort_key, d.plain) for d in documents],
+            f"INSERT INTO {TABLE} (article_id, sort_key, plain) VALUES (%s, %s, %s)", [row[:3] for row in rows]
         )
         cursor.executemany(
             f"INSERT INTO {FTS_TABLE} (rowid, title, summary, body) VALUES (%s, %s, %s, %s)",
-            [(d.sort_key, index_text(d.title), index_text(d.summary), index_text(d.body)) for d in documents],
+            [(row[1], *row[3:]) for row in rows],
         )
 
     def remove(self, cursor, article_ids):
         ids = [[pk] for pk in article_ids]
-        cursor.executemany(f"DELETE FROM {FTS_TABLE} WHERE rowid = (SELECT sort_key FROM {TABLE} WHERE article_id = %s)", ids)
+        cursor.executemany(
+            f"DELETE FROM {FTS_TABLE} WHERE rowid = (SELECT sort_key FROM {TABLE} WHERE article_id = %s)", ids
+        )
         cursor.executemany(f"DELETE FROM {TABLE} WHERE article_id = %s", ids)
 
     def match(self, phrases, *, title_only=False):
@@ -113,7 +131,8 @@ class SqliteIndex:
         """One page's articles: ``parts`` is a list of (part, limit, offset)."""
         arms, params = [], []
         for number, (part, limit, offset) in enumerate(parts):
-            arms.append(f"SELECT * FROM (SELECT {number} AS part, sort_key FROM ({self._hits(part)} LIMIT %s OFFSET %s))")
+            hits = f"{self._hits(part)} LIMIT %s OFFSET %s"
+            arms.append(f"SELECT * FROM (SELECT {number} AS part, sort_key FROM ({hits}))")
             params += [self._match(phrases, part), low, newest, limit, offset]
         # CROSS JOIN keeps the page's few keys the outer loop (SQLite would
         # rather walk the published articles by date).
@@ -128,7 +147,7 @@ class SqliteIndex:
 
 
 class PostgresIndex:
-    create_sql = [
+    table_sql = [
         f"CREATE TABLE IF NOT EXISTS {TABLE} ("
         # No foreign key: the signals remove entries, searches join on the
         # articles anyway, and the table must not block TRUNCATE of articles.
@@ -141,10 +160,13 @@ class PostgresIndex:
         # small table instead of decompressing documents.
         f"ALTER TABLE {TABLE} SET (toast_tuple_target = 128)",
         f"ALTER TABLE {TABLE} ALTER COLUMN title SET STORAGE MAIN",
+    ]
+    index_sql = [
         f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_sort_key ON {TABLE} (sort_key)",
         f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING gin (document)",
         f"CREATE INDEX IF NOT EXISTS {TABLE}_title ON {TABLE} USING gin (title)",
     ]
+    create_sql = table_sql + index_sql
     drop_sql = [f"DROP TABLE IF EXISTS {TABLE}"]
     # The planner cannot see that testing a row's document means fetching and
     # decompressing it, and may prefer scanning the whole table to the GIN
@@ -153,16 +175,33 @@ class PostgresIndex:
     query_settings = ["SET LOCAL enable_seqscan = off"]
 
     def reset(self, cursor):
-        cursor.execute(f"TRUNCATE {TABLE}")
+        """An empty table without its indexes: building them once the rows
+        are in is much faster than keeping them up to date row by row."""
+        for statement in self.drop_sql + self.table_sql:
+            cursor.execute(statement)
+
+    def finish(self, cursor):
+        """After a rebuild: the indexes, and statistics for the planner."""
+        for statement in self.index_sql:
+            cursor.execute(statement)
+        cursor.execute(f"ANALYZE {TABLE}")
 
     def add(self, cursor, documents):
+        self.insert(cursor, self.rows(documents))
+
+    @staticmethod
+    def rows(documents):
+        """See ``SqliteIndex.rows``."""
+        return [
+            (d.article_id, d.sort_key, _tsvector([d.title]), _tsvector([d.title, d.summary, d.body]), d.plain)
+            for d in documents
+        ]
+
+    def insert(self, cursor, rows):
         cursor.executemany(
             f"INSERT INTO {TABLE} (article_id, sort_key, title, document, plain) "
             "VALUES (%s, %s, %s::tsvector, %s::tsvector, %s)",
-            [
-                (d.article_id, d.sort_key, _tsvector([d.title]), _tsvector([d.title, d.summary, d.body]), d.plain)
-                for d in documents
-            ],
+            rows,
         )
 
     def remove(self, cursor, article_ids):
@@ -239,14 +278,20 @@ _MAX_POSITION = 16383
 
 
 def _tsvector(fields):
-    """A tsvector literal: each token with its positions."""
-    positions = {}
-    position = 0
+    """A tsvector literal: each token with its positions.
+
+    Tokens are letters and digits only (``tokens.py``), so quoting them
+    needs no escapes.
+    """
+    positions = defaultdict(list)
+    position = 1
     for text in fields:
-        for token in index_tokens(text):
-            position = min(position + 1, _MAX_POSITION)
-            positions.setdefault(token, []).append(position)
-        position = min(position + 1, _MAX_POSITION)  # a gap, so phrases do not span fields
-    return " ".join(
-        _ts_quote(token) + ":" + ",".join(map(str, places[:256])) for token, places in positions.items()
-    )
+        tokens = index_tokens(text)
+        if position + len(tokens) <= _MAX_POSITION:
+            for place, token in enumerate(tokens, position):
+                positions[token].append(place)
+        else:
+            for place, token in enumerate(tokens, position):
+                positions[token].append(min(place, _MAX_POSITION))
+        position += len(tokens) + 1  # a gap, so phrases do not span fields
+    return " ".join(f"'{token}':{','.join(map(str, places[:256]))}" for token, places in positions.items())

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from ..text import _BLOCK_TAGS, _SPACE, html_to_text
 
 IDS_PER_SECOND = 10**9
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _SECOND = dt.timedelta(seconds=1)
 
 # A snippet is looked for in this much of an article's text (summary, then body).
@@ -60,6 +60,8 @@ _BLOCK_TAG = re.compile(
 )
 _TAG = re.compile(r"</?[a-zA-Z][^\t\n\r\f />\x00]*" + _ATTRIBUTES)
 _UNUSUAL = re.compile(r"<[!?]|</(?![a-zA-Z])|<(?:script|style)\b|</?[a-zA-Z][^>]*?=\s*[^\s\"'>]", re.IGNORECASE)
+# What str.splitlines() splits at.
+_LINE_BREAK = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # A character reference that a tag cuts in two ("&am<b></b>p;").
 _SPLIT_REFERENCE = re.compile(r"&#?[a-zA-Z0-9]*<")
 
@@ -72,5 +74,7 @@ def body_text(html):
     text = _TAG.sub("", _BLOCK_TAG.sub("\n", html))
     if "&" in text:
         text = unescape(text)
-    lines = (_SPACE.sub(" ", line).strip() for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
+    # As splitting into lines, collapsing spaces in each, stripping it and
+    # dropping the empty ones would, in fewer steps.
+    text = _SPACE.sub(" ", _LINE_BREAK.sub("\n", text))
+    return "\n".join(filter(None, map(str.strip, text.split("\n"))))

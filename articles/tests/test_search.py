@@ -54,7 +54,9 @@ def test_tokens_are_character_pairs_and_words():
     assert index_tokens("人工智能 AI 芯片") == ["人工", "工智", "智能", "ai", "芯片", "能", "片"]
 
 
-@pytest.mark.parametrize("text", ["ＡＩ芯片，（测试）：　完成！", "Ｍｏｄｅｌ　Ｙ；４９．２？", "㈱カタカナ・ﾊﾝｶｸ ﬁ ①", ""])
+@pytest.mark.parametrize(
+    "text", ["ＡＩ芯片，（测试）：　完成！", "Ｍｏｄｅｌ　Ｙ；４９．２？", "㈱カタカナ・ﾊﾝｶｸ ﬁ ①", ""]
+)
 def test_normalising_folds_as_nfkc_does(text):
     import unicodedata
 
@@ -154,7 +156,10 @@ def test_index_follows_edits_publish_unpublish_and_delete(db, editor):
 
 def test_import_is_indexed(db, tmp_path):
     post = tmp_path / "p.html"
-    post.write_text("\n---\ntitle: '储能电池出货'\ndate: Sun, 19 Jun 2022 04:35:46 GMT\n---\n<div><p>储能</p></div>", encoding="utf-8")
+    post.write_text(
+        "\n---\ntitle: '储能电池出货'\ndate: Sun, 19 Jun 2022 04:35:46 GMT\n---\n<div><p>储能</p></div>",
+        encoding="utf-8",
+    )
     call_command("import_hexo", str(tmp_path), stdout=StringIO(), stderr=StringIO())
     assert found("储能") == {"储能电池出货"}
 
@@ -238,7 +243,8 @@ def test_search_uses_the_index(newsroom):
         assert "Seq Scan" not in count_plan and "Seq Scan" not in page_plan
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_indexscan = off")
-            match_plan = _plan("SELECT sort_key FROM articles_search WHERE document @@ %s::tsquery", [index.match(results.phrases)])
+            match_sql = "SELECT sort_key FROM articles_search WHERE document @@ %s::tsquery"
+            match_plan = _plan(match_sql, [index.match(results.phrases)])
         assert "articles_search_document" in match_plan
     else:
         assert count_plan.count("VIRTUAL TABLE INDEX") == 2
@@ -280,7 +286,8 @@ def test_a_new_publication_time_moves_the_article(db):
     assert [article.title for article in search.search("光伏")[0:2]] == ["光伏早报", "光伏晚报"]
 
 
-def test_rebuild_indexes_every_batch(db):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_rebuild_indexes_every_batch(db, jobs):
     for number in range(7):
         ArticleFactory(title=f"储能{number}", published_at=NOW - dt.timedelta(hours=number))
     ArticleFactory(title="储能草稿", draft=True)
@@ -288,9 +295,23 @@ def test_rebuild_indexes_every_batch(db):
     with connection.cursor() as cursor:
         backend().reset(cursor)
     seen = []
-    count = search.rebuild(batch_size=3, progress=lambda done, total, seconds: seen.append((done, total)))
+    count = search.rebuild(batch_size=3, progress=lambda done, total, seconds: seen.append((done, total)), jobs=jobs)
     assert count == 8 and seen == [(3, 8), (6, 8), (8, 8)]
     assert found("储能") == {f"储能{number}" for number in range(7)}
+
+
+def test_an_article_saved_during_a_rebuild_is_indexed_once(db):
+    articles = [ArticleFactory(title=f"氢能{n}", published_at=NOW - dt.timedelta(hours=n)) for n in range(4)]
+    newest = articles[0]
+
+    def edit_the_newest(done, total, seconds):
+        if done == 2:  # the two oldest are in; the newest is saved before its batch
+            newest.title = "氢能快讯"
+            newest.save()
+
+    assert search.rebuild(batch_size=2, progress=edit_the_newest) == 4
+    assert found("氢能") == {"氢能快讯", "氢能1", "氢能2", "氢能3"}
+    assert search.search("氢能").count() == 4
 
 
 def test_rebuild_command_reports_progress(newsroom):

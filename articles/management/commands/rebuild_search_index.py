@@ -1,3 +1,5 @@
+import os
+
 from django.core.management.base import BaseCommand
 
 from articles import search
@@ -13,8 +15,15 @@ class Command(BaseCommand):
             default=search.REBUILD_BATCH,
             help=f"Articles read, indexed and committed at a time (default {search.REBUILD_BATCH}).",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes that read bodies and make their tokens while this one writes (default: one per CPU; "
+            "1 does everything here).",
+        )
 
-    def handle(self, *args, batch_size, verbosity, **options):
+    def handle(self, *args, batch_size, jobs, verbosity, **options):
         last_report = [0.0]
 
         def progress(done, total, seconds):
@@ -24,5 +33,5 @@ class Command(BaseCommand):
                 rate = done / seconds if seconds else 0
                 self.stdout.write(f"  {done:,}/{total:,} articles, {seconds:.1f} s, {rate:,.0f}/s")
 
-        count = search.rebuild(batch_size=max(1, batch_size), progress=progress)
+        count = search.rebuild(batch_size=max(1, batch_size), progress=progress, jobs=jobs)
         self.stdout.write(self.style.SUCCESS(f"Indexed {count} published articles."))
