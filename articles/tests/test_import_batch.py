@@ -5,10 +5,12 @@ import zoneinfo
 from io import StringIO
 
 import pytest
+from django.core import serializers
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from reversion.models import Revision, Version
+from reversion.revisions import _get_options as reversion_options
 from taggit.models import Tag
 
 from articles import revisions, workflow
@@ -153,6 +155,15 @@ def test_a_batch_writes_what_saving_one_file_at_a_time_writes(tmp_path):
         batched = create_articles(posts, RunCache())
 
     assert written() == expected
+    for version in Version.objects.select_related("content_type"):  # as django-reversion writes them
+        obj = version.content_type.model_class().objects.get(pk=version.object_id)
+        if isinstance(obj, Article):
+            obj.imported_at = None  # set after the revision
+        options = reversion_options(type(obj))
+        assert version.serialized_data == serializers.serialize(
+            "json", [obj], fields=options.fields, use_natural_foreign_keys=options.use_natural_foreign_keys
+        )
+        assert (version.format, version.db, version.object_repr) == ("json", "default", str(obj))
     assert [(result.action, result.warnings) for result in batched] == [
         (result.action, result.warnings) for result in one_by_one
     ]
