@@ -98,6 +98,7 @@ class Command(BaseCommand):
                     index.add(post)
                     yield post
             reading["done"] = True
+            report.total = 2 * len(files) - counts["failed"]  # each file read, and each post read saved
             for text in reading["held"]:
                 report.line(text)
             yield from reading["linking"]
