@@ -147,6 +147,9 @@ class SearchResults:
     query, a page of articles with their snippets another: neither reads
     more of the index than the newest ``MAX_HITS`` matches and the page.
     Each result also gets its ``url`` and ``meta`` (see ``meta.py``).
+    Counts come from the index alone: an article changed behind the
+    signals' back (raw SQL, a flush) is still counted until the index is
+    rebuilt, though pages show only articles that are published now.
     """
 
     def __init__(self, query):

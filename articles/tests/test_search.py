@@ -31,6 +31,19 @@ CORPUS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def empty_index(request):
+    """Each test starts from an empty index (in its transaction). Transactional
+    tests elsewhere (the browser tests) flush the articles between tests but
+    not the index, and counts come from the index alone."""
+    if "db" in request.fixturenames:
+        request.getfixturevalue("db")
+        index = backend()
+        with connection.cursor() as cursor:
+            index.reset(cursor)
+            index.finish(cursor)
+
+
 @pytest.fixture
 def newsroom(db):
     articles = {}
