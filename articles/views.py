@@ -209,14 +209,18 @@ def related_articles(article, count=5):
             f"WHERE article_id = c.id AND category_id IN ({', '.join(['%s'] * len(category_ids))}))"
         )
         params += category_ids
-    published = "status = %s AND published_at <= %s AND id <> %s"
+    # Each window is one range of the (status, published_at) index with a
+    # single upper bound: given two, the database keeps one for the range
+    # and filters by the other, walking every article newer than this one.
     sql = f"""
         WITH before AS (
             SELECT id, published_at FROM {table}
-            WHERE {published} AND published_at <= %s ORDER BY published_at DESC, id DESC LIMIT %s
+            WHERE status = %s AND published_at <= %s AND id <> %s
+            ORDER BY published_at DESC, id DESC LIMIT %s
         ), after AS (
             SELECT id, published_at FROM {table}
-            WHERE {published} AND published_at > %s ORDER BY published_at, id LIMIT %s
+            WHERE status = %s AND published_at > %s AND published_at <= %s AND id <> %s
+            ORDER BY published_at, id LIMIT %s
         ), candidates AS (
             SELECT id, ROW_NUMBER() OVER (ORDER BY published_at DESC, id DESC) AS position FROM before
             UNION ALL
@@ -229,12 +233,12 @@ def related_articles(article, count=5):
         SELECT a.id, a.title, a.slug, a.published_at FROM best JOIN {table} a ON a.id = best.id
         ORDER BY best.shared DESC, best.position
     """
-    live = [Article.Status.PUBLISHED, timezone.now(), article.pk]
+    now, published, at = timezone.now(), Article.Status.PUBLISHED, article.published_at
     before, after = RELATED_CANDIDATES * 2 // 3, RELATED_CANDIDATES // 3
     return list(
         Article.objects.raw(
             sql,
-            [*live, article.published_at, before, *live, article.published_at, after, before, *params, count],
+            [published, min(at, now), article.pk, before, published, at, now, article.pk, after, before, *params, count],
         )
     )
 
