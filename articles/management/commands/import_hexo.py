@@ -23,7 +23,8 @@ class Command(BaseCommand):
         "Import Hexo (or Jekyll) posts from files or directories. In a directory, .md, .markdown and "
         ".html files are posts, searched recursively; a folder with _config.yml is a site, whose "
         "source/_posts (Hexo) or _posts (Jekyll) are read; README.md-like files outside _posts are not posts. "
-        "Each file is one transaction; a failed file is reported as 'path: reason' and the rest go on; "
+        "Each file is saved whole or not at all (new posts a batch per transaction; a batch that fails is "
+        "saved again a file per transaction); a failed file is reported as 'path: reason' and the rest go on; "
         "the exit status is 1 if any file failed."
     )
 
