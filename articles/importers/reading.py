@@ -90,4 +90,5 @@ def _workers(count):
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if cpus < 2:
         return 0
-    return min(cpus, -(-count // CHUNK_SIZE))
+    # One CPU stays with this process: saving is the longer part, and it is what the run waits for.
+    return min(cpus - 1, -(-count // CHUNK_SIZE))
