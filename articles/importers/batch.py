@@ -38,7 +38,7 @@ from .assets import copy_assets
 from .store import SaveResult, _move, free_slug, save_article, taken_slugs
 
 BATCH_SIZE = 100
-FIRST_BATCH_SIZE = 20
+FIRST_BATCH_SIZE = 10
 
 
 def save_articles(
@@ -53,12 +53,20 @@ def save_articles(
         for post in posts:
             yield post, _save_one(post, cache, options)
         return
-    # A small first batch: saving starts while the rest are still being read.
-    for size in itertools.chain([min(FIRST_BATCH_SIZE, batch_size)], itertools.repeat(batch_size)):
+    for size in batch_sizes(batch_size):
         chunk = list(itertools.islice(posts, size))
         if not chunk:
             break
         yield from _save_chunk(chunk, cache, options)
+
+
+def batch_sizes(largest=BATCH_SIZE):
+    """10, 20, 40... up to ``largest``: saving starts as soon as a few posts are
+    read, and the next batch is read meanwhile (reading is the quicker part)."""
+    size = min(FIRST_BATCH_SIZE, largest)
+    while True:
+        yield size
+        size = min(2 * size, largest)
 
 
 def _save_chunk(chunk, cache, options):

@@ -1,6 +1,7 @@
 """import_hexo saves new posts a batch at a time: the rows one file at a time
 would write, in a few queries a batch plus the workflow's few a post."""
 
+import itertools
 import zoneinfo
 from io import StringIO
 
@@ -214,14 +215,18 @@ def test_new_sections_authors_and_tags_cost_a_few_queries_however_many(tmp_path)
 
 
 def test_an_unchanged_run_costs_one_query_a_batch(tmp_path):
-    count = batch.FIRST_BATCH_SIZE + batch.BATCH_SIZE  # two batches
-    folder = write_posts(tmp_path, count)
+    sizes = list(itertools.islice(batch.batch_sizes(), 3))
+    folder = write_posts(tmp_path, sum(sizes))
     run_import(folder)
     with CaptureQueriesContext(connection) as captured:
         code, out, _err = run_import(folder)
-    assert code == 0 and f"{count} unchanged" in out
+    assert code == 0 and f"{sum(sizes)} unchanged" in out
     # The run's sections and authors, then which of the batch's posts exist.
-    assert len(captured.captured_queries) == 2 + 2
+    assert len(captured.captured_queries) == 2 + len(sizes)
+
+
+def test_batches_grow_to_their_size():
+    assert list(itertools.islice(batch.batch_sizes(100), 6)) == [10, 20, 40, 80, 100, 100]
 
 
 def test_a_failure_in_a_batch_saves_the_others_one_by_one(tmp_path, monkeypatch):
