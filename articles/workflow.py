@@ -15,7 +15,10 @@ Each function takes the article and keyword-only arguments, runs in one
 transaction with the article's row locked, raises ``PermissionDenied`` for a
 user without the right and ``TransitionError`` for a move that does not apply
 to the current status, and writes one ``ArticleEvent`` when it succeeds.
+``publish_many`` publishes several articles in one go (an import's batch).
 """
+
+from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -27,6 +30,8 @@ from .images import html as images_html
 from .models import Article, ArticleEvent
 
 Status = Article.Status
+# Inside ``publish_many``: the rows it read, and the events its moves make.
+_batch = ContextVar("workflow_batch", default=None)
 
 
 class TransitionError(Exception):
@@ -128,6 +133,22 @@ def publish(article, *, user, at=None):
 
 
 @transaction.atomic
+def publish_many(articles, *, user, at):
+    """``publish`` each of ``articles`` at its time in ``at`` (an import's batch):
+    the same checks, fields and events, with the rows read in one query and the
+    events written in one, instead of one each."""
+    rows = Article.objects.select_for_update().in_bulk([article.pk for article in articles])
+    events = []
+    token = _batch.set((rows, events))
+    try:
+        for article, when in zip(articles, at, strict=True):
+            publish(article, user=user, at=when)
+    finally:
+        _batch.reset(token)
+    return ArticleEvent.objects.bulk_create(events)
+
+
+@transaction.atomic
 def unpublish(article, *, user, note=""):
     """An editor takes a published (or scheduled) article back to draft."""
     if not can_publish(user):
@@ -165,6 +186,9 @@ def _lock(article):
     """The article's row as the database has it now, locked until commit."""
     if article.pk is None:
         raise TransitionError(_("Save the article before changing its status."))
+    batch = _batch.get()
+    if batch is not None and article.pk in batch[0]:
+        return batch[0][article.pk]  # read and locked by publish_many
     return Article.objects.select_for_update().get(pk=article.pk)
 
 
@@ -182,7 +206,7 @@ def _move(article, current, to_status, user, *, note="", scheduled_for=None, ext
         target.status = to_status
     current.save(update_fields=["status", "updated_at", *extra_fields])
     article.updated_at = current.updated_at
-    return ArticleEvent.objects.create(
+    event = ArticleEvent(
         article=current,
         actor=None if user is SYSTEM else user,
         from_status=from_status,
@@ -190,3 +214,9 @@ def _move(article, current, to_status, user, *, note="", scheduled_for=None, ext
         note=note,
         scheduled_for=scheduled_for,
     )
+    batch = _batch.get()
+    if batch is not None:
+        batch[1].append(event)  # publish_many writes them together
+    else:
+        event.save()
+    return event

@@ -5,7 +5,9 @@ queries. Here the posts that are new to the database are created a batch at
 a time, in one transaction: their sections, authors and tags are made in a
 few inserts, the articles, section links, bylines and tag links in one insert
 each, and their revisions in two. The status still moves through
-``articles.workflow``, article by article, as in ``save_article``.
+``articles.workflow``, as in ``save_article`` (the published ones through
+``publish_many``: ``publish`` for each, their rows read and events written
+together).
 
 A batch is all or nothing, so no file is ever half-written. If anything in
 it fails, the batch is rolled back and its posts are saved again one
@@ -28,7 +30,7 @@ from reversion.models import Revision, Version
 from reversion.revisions import _get_options
 from taggit.models import TaggedItem
 
-from .. import pagecache
+from .. import pagecache, workflow
 from ..fields import CleanHTML
 from ..images import articles as article_images
 from ..models import Article, Byline
@@ -37,6 +39,7 @@ from ..text import summarize
 from .assets import copy_assets
 from .store import SaveResult, _move, free_slug, save_article, taken_slugs
 
+Status = Article.Status
 BATCH_SIZE = 100
 FIRST_BATCH_SIZE = 10
 
@@ -171,8 +174,19 @@ def create_articles(posts, cache):
     TaggedItem.objects.bulk_create(link for rows in tag_links.values() for link in rows)
     pagecache.content_changed()  # what saving them one by one signals
 
+    # Through the workflow, as one by one: the published ones together.
+    published = [
+        (article, post) for article, post in zip(articles, posts, strict=True) if post.status == Status.PUBLISHED
+    ]
+    if published:
+        workflow.publish_many(
+            [article for article, _post in published],
+            user=workflow.SYSTEM,
+            at=[post.published_at for _a, post in published],
+        )
     for article, post in zip(articles, posts, strict=True):
-        _move(article, post.status, post.published_at)
+        if post.status != Status.PUBLISHED:
+            _move(article, post.status, post.published_at)
 
     # A revision reads the sections as the database orders them: one query for all.
     prefetch_related_objects(articles, "categories")

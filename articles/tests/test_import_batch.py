@@ -1,6 +1,7 @@
 """import_hexo saves new posts a batch at a time: the rows one file at a time
 would write, in a few queries a batch plus the workflow's few a post."""
 
+import datetime as dt
 import itertools
 import zoneinfo
 from io import StringIO
@@ -10,6 +11,7 @@ from django.core import serializers
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from reversion.models import Revision, Version
 from reversion.revisions import _get_options as reversion_options
 from taggit.models import Tag
@@ -19,7 +21,7 @@ from articles.importers import batch
 from articles.importers.batch import create_articles
 from articles.importers.hexo import parse_post
 from articles.importers.store import RunCache, save_article
-from articles.models import Article, Author, Category
+from articles.models import Article, ArticleEvent, Author, Category
 
 from .factories import ArticleFactory
 
@@ -178,16 +180,18 @@ def test_the_published_posts_are_found_by_search(tmp_path):
     assert search("鹦鹉螺").count() == 5
 
 
-def workflow_queries():
-    """What moving one new draft to published costs: the importer's only cost per post."""
+def publish_queries():
+    """What publishing one draft costs, less the locked read and the event's
+    insert (``publish_many`` makes those one query each for the batch): the
+    importer's only cost per post."""
     article = ArticleFactory(draft=True)
     with CaptureQueriesContext(connection) as captured:
         workflow.publish(article, user=workflow.SYSTEM)
-    return len(captured.captured_queries)
+    return len(captured.captured_queries) - 2
 
 
-def test_new_posts_cost_only_the_workflow_queries_each_and_a_few_a_batch(tmp_path):
-    per_post = workflow_queries()
+def test_new_posts_cost_only_the_status_move_each_and_a_few_queries_a_batch(tmp_path):
+    per_post = publish_queries()
     run_import(write_posts(tmp_path / "warm", 3))  # the sections, authors and tags exist from now on
     queries = {}
     few, full = 5, batch.FIRST_BATCH_SIZE  # both one batch
@@ -199,6 +203,41 @@ def test_new_posts_cost_only_the_workflow_queries_each_and_a_few_a_batch(tmp_pat
         queries[count] = len(captured.captured_queries)
     assert queries[full] - queries[few] <= (full - few) * per_post
     assert queries[full] <= full * per_post + 20
+
+
+def test_publish_many_publishes_each_as_publish_does():
+    minute = dt.timedelta(minutes=1)
+    future = timezone.now() + dt.timedelta(days=1)
+    one_by_one = [ArticleFactory(draft=True, title=f"甲{n}", body="<p><img src='/a.jpg'></p>") for n in range(3)]
+    together = [ArticleFactory(draft=True, title=f"甲{n}", body="<p><img src='/a.jpg'></p>") for n in range(3)]
+    times = [None, future, dt.datetime(2022, 6, 19, tzinfo=dt.UTC)]
+    for article, when in zip(one_by_one, times, strict=True):
+        workflow.publish(article, user=workflow.SYSTEM, at=when)
+    with CaptureQueriesContext(connection) as captured:
+        events = workflow.publish_many(together, user=workflow.SYSTEM, at=times)
+    assert len(captured.captured_queries) <= 2 + 2 + 3 * publish_queries()  # the savepoint, read, events
+
+    def state(articles):
+        rows = Article.objects.filter(pk__in=[article.pk for article in articles]).order_by("title")
+        return [
+            (row.title, row.status, "now" if abs(row.published_at - timezone.now()) < minute else row.published_at,
+             row.published_by, list(row.events.values_list("from_status", "to_status", "note", "actor")),
+             row.events.get().scheduled_for is not None)
+            for row in rows
+        ]  # fmt: skip
+
+    assert state(together) == state(one_by_one)
+    assert [event.pk is not None for event in events] == [True] * 3
+    assert [article.status for article in together] == ["published"] * 3
+
+
+def test_publish_many_is_all_or_nothing():
+    drafts = [ArticleFactory(draft=True) for _ in range(2)]
+    published = ArticleFactory()
+    with pytest.raises(workflow.TransitionError):
+        workflow.publish_many([*drafts, published], user=workflow.SYSTEM, at=[None] * 3)
+    assert [Article.objects.get(pk=article.pk).status for article in drafts] == ["draft", "draft"]
+    assert not ArticleEvent.objects.exists()
 
 
 def test_new_sections_authors_and_tags_cost_a_few_queries_however_many(tmp_path):
