@@ -5,14 +5,20 @@ Writes ``count`` posts exactly as the seed's RSS-to-Hexo generator does
 ``section/feed/sub-feed/``, HTML bodies, RFC 2822 dates), migrates a fresh
 SQLite file (not timed), then times the real command end to end: process
 start, parse, sanitise, write, index.
+
+``python -m bench.imports [RUNS]`` takes this measurement alone, as ``make
+bench`` does (``BENCH_IMPORT_POSTS`` posts, the same environment), RUNS times,
+and prints one JSON line a run.
 """
 
 import datetime as dt
+import json
 import random
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -93,3 +99,20 @@ def measure(workdir, *, count, env, python=sys.executable, root=None, timeout=60
         result["stderr"] = done.stderr[-2000:]
     shutil.rmtree(workdir, ignore_errors=True)
     return result
+
+
+def main():
+    from .run import Config, django_env
+
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+    config = Config.from_env()
+    with tempfile.TemporaryDirectory(prefix="newsroom-import-") as work:
+        work = Path(work)
+        # The database, media and cache are measure()'s own, in ``work``.
+        env = django_env(config, work / "unused.sqlite3", cache_dir=work / "cache")
+        for _ in range(runs):
+            print(json.dumps(measure(work / "import", count=config.import_posts, env=env)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
