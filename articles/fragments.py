@@ -20,10 +20,35 @@ from django.utils.safestring import mark_safe
 
 from . import relations
 
-MAX_CARDS = 5000
+class _Recent:
+    """A dict of at most ``size`` entries that forgets the least recently used."""
 
-_cards = OrderedDict()
-_lock = Lock()
+    def __init__(self, size):
+        self.size = size
+        self.entries = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
+
+    def put(self, key, value):
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+_cards = _Recent(5000)
+_articles = _Recent(1000)
+_relations = _Recent(2000)
 
 
 def render_cards(article_ids, version):
@@ -31,58 +56,31 @@ def render_cards(article_ids, version):
     from .models import Article
 
     language = settings.LANGUAGE_CODE
-    found, missing = {}, []
-    with _lock:
-        for pk in article_ids:
-            html = _cards.get((pk, version, language))
-            if html is None:
-                missing.append(pk)
-            else:
-                _cards.move_to_end((pk, version, language))
-                found[pk] = html
+    found = {pk: html for pk in article_ids if (html := _cards.get((pk, version, language))) is not None}
+    missing = [pk for pk in article_ids if pk not in found]
     if missing:
         articles = list(Article.objects.filter(pk__in=missing).defer("body"))
         relations.attach(articles)
         for article in articles:
-            html = mark_safe(render_to_string("articles/_card.html", {"article": article}))
-            found[article.pk] = html
-            with _lock:
-                _cards[(article.pk, version, language)] = html
-                while len(_cards) > MAX_CARDS:
-                    _cards.popitem(last=False)
+            found[article.pk] = mark_safe(render_to_string("articles/_card.html", {"article": article}))
+            _cards.put((article.pk, version, language), found[article.pk])
     return [found[pk] for pk in article_ids if pk in found]
-
-
-_articles = OrderedDict()
-MAX_ARTICLES = 1000
 
 
 def render_article(article, version, context):
     """The HTML of an article page's main part (``_article.html``), rendered
     once per content version; ``context`` is used when it is not known yet."""
     key = (article.pk, version, settings.LANGUAGE_CODE)
-    with _lock:
-        html = _articles.get(key)
-        if html is not None:
-            _articles.move_to_end(key)
-            return html
-    html = mark_safe(render_to_string("articles/_article.html", context))
-    with _lock:
-        _articles[key] = html
-        while len(_articles) > MAX_ARTICLES:
-            _articles.popitem(last=False)
+    html = _articles.get(key)
+    if html is None:
+        html = mark_safe(render_to_string("articles/_article.html", context))
+        _articles.put(key, html)
     return html
 
 
 def forget():
-    with _lock:
-        _cards.clear()
-        _relations.clear()
-        _articles.clear()
-
-
-_relations = OrderedDict()
-MAX_RELATIONS = 2000
+    for kept in (_cards, _articles, _relations):
+        kept.clear()
 
 
 def with_relations(article, version, related):
@@ -92,17 +90,11 @@ def with_relations(article, version, related):
     ``related`` computes the related articles when they are not known yet.
     """
     key = (article.pk, version)
-    with _lock:
-        known = _relations.get(key)
-        if known is not None:
-            _relations.move_to_end(key)
+    known = _relations.get(key)
     if known is None:
         relations.attach([article])
         known = {**relations.prefetched(article), "related": related(article)}
-        with _lock:
-            _relations[key] = known
-            while len(_relations) > MAX_RELATIONS:
-                _relations.popitem(last=False)
+        _relations.put(key, known)
     else:
         relations.set_prefetched(article, {name: known[name] for name in relations.RELATIONS})
     return known["related"]
