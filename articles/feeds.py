@@ -8,7 +8,6 @@ and tags, and the head image as an enclosure. The views choose the articles;
 
 import mimetypes
 import re
-from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -22,16 +21,8 @@ from taggit.models import Tag
 from . import feedwriter, relations
 from .categories import get_tree
 from .models import Article, Author
-from .paths import article_path
+from .paths import absolute, article_path
 from .slugs import slug_from
-
-
-def absolute(url):
-    if url.startswith("/") and not url.startswith("//"):
-        # A site path, the common case: what urljoin gives, without its parsing.
-        parts = urlsplit(settings.SITE_URL)
-        return f"{parts.scheme}://{parts.netloc}{url}"
-    return urljoin(settings.SITE_URL + "/", url)
 
 
 _SITE_RELATIVE = re.compile(r'\b(src|href)="/(?!/)')
@@ -45,7 +36,6 @@ def absolute_links(html):
 
 
 ITEM_COLUMNS = ("pk", "slug", "title", "summary", "body", "published_at", "updated_at", "head_image", "head_image_url")
-_HEAD_IMAGE = Article._meta.get_field("head_image")
 
 
 class LatestArticlesFeed:
@@ -101,7 +91,7 @@ class LatestArticlesFeed:
         return rows
 
     def entry(self, row):
-        image = _HEAD_IMAGE.storage.url(row["head_image"]) if row["head_image"] else row["head_image_url"]
+        image = Article.image_address(row["head_image"], row["head_image_url"])
         mime = (mimetypes.guess_type(image.split("?", 1)[0])[0] or "image/jpeg") if image else None
         return feedwriter.Entry(
             title=row["title"],

@@ -289,9 +289,14 @@ class Article(models.Model):
     @property
     def image_url(self):
         """The head image to show: the uploaded one, else the external one."""
-        if self.head_image:
-            return self.head_image.url
-        return self.head_image_url
+        return self.image_address(self.head_image.name, self.head_image_url)
+
+    @classmethod
+    def image_address(cls, stored_name, external_url):
+        """``image_url`` from the two columns (for code that reads rows, not objects)."""
+        if stored_name:
+            return cls._meta.get_field("head_image").storage.url(stored_name)
+        return external_url
 
     @property
     def card_image_url(self):

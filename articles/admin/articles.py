@@ -135,6 +135,12 @@ class BylineInline(admin.TabularInline):
         return self.has_add_permission(request, obj)
 
 
+# The head image and its words, in the form and in its "Images" fieldset.
+IMAGE_FIELDS = [
+    "head_image", "head_image_url", "head_image_alt", "head_image_caption", "head_image_credit", "thumbnail_url",
+]  # fmt: skip
+
+
 class ArticleForm(forms.ModelForm):
     # The version the form was opened at: a save from an older one is refused.
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -151,12 +157,7 @@ class ArticleForm(forms.ModelForm):
             "categories",
             "tags",
             "allow_comments",
-            "head_image",
-            "head_image_url",
-            "head_image_alt",
-            "head_image_caption",
-            "head_image_credit",
-            "thumbnail_url",
+            *IMAGE_FIELDS,
         ]
         widgets = {"body": AdminProseEditorWidget(config=EDITOR_CONFIG, preset="configurable")}
 
@@ -234,14 +235,7 @@ class ArticleAdmin(admin.ModelAdmin):
         (
             gettext_lazy("Images"),
             {
-                "fields": [
-                    "head_image",
-                    "head_image_url",
-                    "head_image_alt",
-                    "head_image_caption",
-                    "head_image_credit",
-                    "thumbnail_url",
-                ]
+                "fields": IMAGE_FIELDS
             },
         ),
         (

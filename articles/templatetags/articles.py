@@ -1,7 +1,6 @@
 """Template helpers for the public pages."""
 
 import json
-from urllib.parse import urljoin
 
 from django import template
 from django.conf import settings
@@ -9,6 +8,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from .. import paths
 
 register = template.Library()
 
@@ -19,7 +20,7 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 @register.filter
 def absolute(url):
     """``url`` on SITE_URL (already-absolute URLs are left alone)."""
-    return urljoin(settings.SITE_URL + "/", url) if url else ""
+    return paths.absolute(url) if url else ""
 
 
 @register.filter(expects_localtime=False)
