@@ -20,13 +20,17 @@ from django.utils.safestring import mark_safe
 
 from . import relations
 
-class _Recent:
-    """A dict of at most ``size`` entries that forgets the least recently used."""
+class Recent:
+    """A dict of at most ``size`` entries that forgets the least recently used.
+
+    Every one made is emptied by ``forget()``.
+    """
 
     def __init__(self, size):
         self.size = size
         self.entries = OrderedDict()
         self.lock = Lock()
+        _every.append(self)
 
     def get(self, key):
         with self.lock:
@@ -46,9 +50,10 @@ class _Recent:
             self.entries.clear()
 
 
-_cards = _Recent(5000)
-_articles = _Recent(1000)
-_relations = _Recent(2000)
+_every = []
+_cards = Recent(5000)
+_articles = Recent(1000)
+_relations = Recent(2000)
 
 
 def render_cards(article_ids, version):
@@ -79,7 +84,7 @@ def render_article(article, version, context):
 
 
 def forget():
-    for kept in (_cards, _articles, _relations):
+    for kept in _every:
         kept.clear()
 
 

@@ -8,20 +8,15 @@ language)``, as list pages keep their cards (``fragments.py``): a page then
 loads and renders only the results it has not shown since the last change.
 """
 
-from collections import OrderedDict
-from threading import Lock
-
 from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .. import pagecache
+from ..fragments import Recent
 
-MAX_ENTRIES = 5000
-
-_entries = OrderedDict()
-_lock = Lock()
+_entries = Recent(5000)
 
 
 def attach(articles):
@@ -30,27 +25,16 @@ def attach(articles):
 
     version, language = pagecache.current_version(), get_language()
     missing = []
-    with _lock:
-        for article in articles:
-            key = (article.pk, version, language)
-            entry = _entries.get(key)
-            if entry is None:
-                missing.append(article)
-            else:
-                _entries.move_to_end(key)
-                article.url, article.meta = entry
+    for article in articles:
+        entry = _entries.get((article.pk, version, language))
+        if entry is None:
+            missing.append(article)
+        else:
+            article.url, article.meta = entry
     if not missing:
         return
     prefetch_related_objects(missing, Prefetch("authors", queryset=Author.objects.order_by("bylines__position")))
     for article in missing:
         article.url = article.get_absolute_url()
         article.meta = mark_safe(render_to_string("articles/_meta.html", {"article": article}))
-        with _lock:
-            _entries[(article.pk, version, language)] = (article.url, article.meta)
-            while len(_entries) > MAX_ENTRIES:
-                _entries.popitem(last=False)
-
-
-def forget():
-    with _lock:
-        _entries.clear()
+        _entries.put((article.pk, version, language), (article.url, article.meta))
