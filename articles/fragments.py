@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 
 from . import relations
 
+
 class Recent:
     """A dict of at most ``size`` entries that forgets the least recently used.
 
