@@ -1,24 +1,28 @@
-"""Rendered cards and articles, and article relations, kept per process and
-per content version.
+"""Rendered cards, article parts and the site's header and footer, kept per
+process and per content version.
 
 A list page shows 20 cards; rendering them (with their bylines, sections and
 dates) is most of the page's cost. A card changes only when content changes,
 and every content change starts a new version (``pagecache``), so cards are
 kept under ``(article, version, language)`` in a small per-process LRU: a
 list page then costs one query for the page's ids and renders only cards it
-has not seen since the last change. An article page keeps its main part (the
-article and its related articles) the same way, and renders afresh only what
-is per request (the page around it, its metadata).
+has not seen since the last change. An article page keeps its parts (its
+metadata, the article and its related articles) the same way, and the
+header, footer and site links are kept per version and language. What is
+per request is still done per request: the query that finds the article
+live, the page around the parts, the CSP nonce.
 """
 
 from collections import OrderedDict
 from threading import Lock
+from typing import NamedTuple
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from . import relations
+from . import relations, structured
+from .categories import get_tree
 
 
 class Recent:
@@ -54,7 +58,7 @@ class Recent:
 _every = []
 _cards = Recent(5000)
 _articles = Recent(1000)
-_relations = Recent(2000)
+_parts = Recent(200)
 
 
 def render_cards(article_ids, version):
@@ -73,34 +77,52 @@ def render_cards(article_ids, version):
     return [found[pk] for pk in article_ids if pk in found]
 
 
-def render_article(article, version, context):
-    """The HTML of an article page's main part (``_article.html``), rendered
-    once per content version; ``context`` is used when it is not known yet."""
-    key = (article.pk, version, settings.LANGUAGE_CODE)
-    html = _articles.get(key)
+class ArticleParts(NamedTuple):
+    """What an article page shows of the article: the same for every reader
+    until the content changes."""
+
+    head: str  # <title>, description, canonical address, social metadata
+    main: str  # the article and its related articles (_article.html)
+    json_ld: str  # the NewsArticle data block's text; the page adds its nonce
+
+
+def article_parts(article, related, *, preview=False):
+    """Render ``article``'s parts; it needs its relations (``relations.attach``)."""
+    context = {"article": article, "trails": section_trails(article), "related": related, "preview": preview}
+    return ArticleParts(
+        head=mark_safe(render_to_string("articles/_article_head.html", context)),
+        main=mark_safe(render_to_string("articles/_article.html", context)),
+        json_ld=mark_safe(structured.news_article_json(article)),
+    )
+
+
+def kept_article(pk, version):
+    """The parts kept for article ``pk`` in this content version, or None."""
+    return _articles.get((pk, version, settings.LANGUAGE_CODE))
+
+
+def keep_article(pk, version, parts):
+    _articles.put((pk, version, settings.LANGUAGE_CODE), parts)
+
+
+def section_trails(article):
+    """Breadcrumbs: the path down to each of the article's sections."""
+    tree = get_tree()
+    trails = [tree.ancestors(category.pk, include_self=True) for category in article.categories.all()]
+    return [trail for trail in trails if trail]
+
+
+def render_part(template_name, key, context):
+    """A part of the page around the content (header, footer, links), rendered
+    with ``context`` once per ``key``: keys carry what the part depends on."""
+    key = (template_name, settings.LANGUAGE_CODE, *key)
+    html = _parts.get(key)
     if html is None:
-        html = mark_safe(render_to_string("articles/_article.html", context))
-        _articles.put(key, html)
+        html = mark_safe(context.template.engine.get_template(template_name).render(context))
+        _parts.put(key, html)
     return html
 
 
 def forget():
     for kept in _every:
         kept.clear()
-
-
-def with_relations(article, version, related):
-    """Give ``article`` its bylines, sections and tags (as a prefetch would) and
-    return its related articles, loading them only once per content version.
-
-    ``related`` computes the related articles when they are not known yet.
-    """
-    key = (article.pk, version)
-    known = _relations.get(key)
-    if known is None:
-        relations.attach([article])
-        known = {**relations.prefetched(article), "related": related(article)}
-        _relations.put(key, known)
-    else:
-        relations.set_prefetched(article, {name: known[name] for name in relations.RELATIONS})
-    return known["related"]

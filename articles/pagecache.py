@@ -102,6 +102,17 @@ def current_version():
     return version[0]
 
 
+def request_version(request):
+    """``current_version()``, read once per request however many parts ask."""
+    if request is None:
+        return current_version()
+    try:
+        return request.content_version
+    except AttributeError:
+        request.content_version = current_version()
+        return request.content_version
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -109,7 +120,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self._cacheable_request(request):
             return self.get_response(request)
-        key = self._key(request, current_version())
+        key = self._key(request, request_version(request))
         cached = cache.get(key)
         if cached is not None:
             return get_conditional_response(request, etag=cached["ETag"], response=cached) or cached

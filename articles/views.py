@@ -21,9 +21,9 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
-from . import health, pagecache, previews, search, sitemaps, workflow
+from . import fragments, health, pagecache, paths, previews, relations, search, sitemaps, workflow
 from .categories import get_tree
-from .fragments import render_article, render_cards, with_relations
+from .fragments import render_cards
 from .models import Article, Author
 
 EAGER_CARDS = 2
@@ -70,7 +70,7 @@ class ArticleListView(ListView):
     context_object_name = "articles"
 
     def get(self, request, *args, **kwargs):
-        self.version = pagecache.current_version()
+        self.version = pagecache.request_version(request)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -155,22 +155,31 @@ class AuthorView(ArticleListView):
 
 class ArticleDetailView(DetailView):
     context_object_name = "article"
+    template_name = "articles/article_detail.html"
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        version = pagecache.request_version(request)
+        pk = self.kwargs["pk"]
+        parts = fragments.kept_article(pk, version)
+        if parts is None:
+            # First sight in this content version: the whole row, its bylines,
+            # sections and tags, its related articles; rendered and kept.
+            self.object = self.get_object()
+            slug = self.object.slug
+            if slug == self.kwargs["slug"]:
+                relations.attach([self.object])
+                parts = fragments.article_parts(self.object, related_articles(self.object))
+                fragments.keep_article(pk, version, parts)
+        else:
+            # Kept: what is left is whether the article is live now.
+            slug = self.get_queryset().filter(pk=pk).values_list("slug", flat=True).first()
+            if slug is None:
+                raise Http404(_("No article found."))
         # The id is the stable part of the address: an old or mistyped slug
         # moves to the canonical one instead of breaking.
-        if self.kwargs["slug"] != self.object.slug:
-            return redirect(self.object, permanent=True)
-        # Bylines, sections, tags, related articles and the rendered article:
-        # made once per content version.
-        version = pagecache.current_version()
-        related = with_relations(self.object, version, related_articles)
-        context = self.get_context_data(object=self.object)
-        context["article_html"] = render_article(
-            self.object, version, {"article": self.object, "trails": section_trails(self.object), "related": related}
-        )
-        return self.render_to_response(context)
+        if slug != self.kwargs["slug"]:
+            return redirect(paths.article_path(pk, slug), permanent=True)
+        return self.render_to_response({"parts": parts})
 
     def get_queryset(self):
         # Evaluated per request: "published" depends on the current time.
@@ -243,18 +252,12 @@ def related_articles(article, count=5):
     )
 
 
-def section_trails(article):
-    """Breadcrumbs: the path down to each of the article's sections."""
-    tree = get_tree()
-    trails = [tree.ancestors(category.pk, include_self=True) for category in article.categories.all()]
-    return [trail for trail in trails if trail]
-
-
 def _render_preview(request, article, *, shared):
+    parts = fragments.article_parts(article, related=[], preview=True)
     response = render(
         request,
         "articles/article_detail.html",
-        {"article": article, "trails": section_trails(article), "preview": True, "shared_preview": shared},
+        {"article": article, "parts": parts, "preview": True, "shared_preview": shared},
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     patch_cache_control(response, private=True, no_store=True)

@@ -1,20 +1,13 @@
 """Template helpers for the public pages."""
 
-import json
-
 from django import template
-from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
-from .. import paths
+from .. import fragments, pagecache, paths
 
 register = template.Library()
-
-# As in Django's json_script: keep the JSON from closing the <script> element.
-_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @register.filter
@@ -31,37 +24,44 @@ def iso(value):
 
 
 @register.simple_tag(takes_context=True)
-def news_article_json_ld(context, article):
-    """schema.org ``NewsArticle`` for search engines, as a JSON-LD data block."""
-    url = absolute(article.get_absolute_url())
-    data = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": article.title[:110],
-        "description": article.summary,
-        "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": article.updated_at.isoformat(),
-        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "url": url,
-        "inLanguage": article.language,
-        "author": [
-            {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
-            for author in article.authors.all()
-        ],
-        "publisher": {
-            "@type": "Organization",
-            "name": _("Newsroom"),
-            "logo": {"@type": "ImageObject", "url": absolute(settings.STATIC_URL + "img/logo.svg")},
-        },
-        "articleSection": [category.name for category in article.categories.all()],
-        "keywords": [tag.name for tag in article.tags.all()],
-    }
-    if article.image_url:
-        data["image"] = [absolute(article.image_url)]
-    text = json.dumps({key: value for key, value in data.items() if value not in (None, [], "")}, ensure_ascii=False)
-    # A data block, never run; it carries the page's nonce all the same, so
-    # every inline <script> on the site is accounted for by the CSP.
+def json_ld(context, text):
+    """A JSON-LD data block. Never run, it carries the page's nonce all the
+    same, so every inline <script> on the site is accounted for by the CSP."""
     nonce = getattr(context.get("request"), "csp_nonce", "")
-    return format_html(
-        '<script type="application/ld+json" nonce="{}">{}</script>', str(nonce), mark_safe(text.translate(_JSON_ESCAPES))
-    )
+    return format_html('<script type="application/ld+json" nonce="{}">{}</script>', str(nonce), mark_safe(text))
+
+
+# The parts of every page around its content, kept (fragments.render_part) under
+# what they depend on. Error pages may render without a request (and without the
+# site context): those render afresh.
+
+
+def _site_part(context, template_name, *key):
+    request = context.get("request")
+    if request is None:
+        return mark_safe(context.template.engine.get_template(template_name).render(context))
+    return fragments.render_part(template_name, (pagecache.request_version(request), *key), context)
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context):
+    """The skip link and the header: sections menu (marking the current one) and search."""
+    request = context.get("request")
+    if context.get("query"):  # a search page shows its query in the box: not shared
+        return mark_safe(context.template.engine.get_template("_site_header.html").render(context))
+    category, breadcrumbs = context.get("category"), context.get("breadcrumbs")
+    current = getattr(category, "pk", None)
+    parent = breadcrumbs[0].pk if breadcrumbs else None
+    home = request is not None and request.path == "/"
+    return _site_part(context, "_site_header.html", current, parent, home)
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context):
+    return _site_part(context, "_site_footer.html", timezone.localdate().year)
+
+
+@register.simple_tag(takes_context=True)
+def site_links(context):
+    """Style sheet, icon, the site's feeds and its Open Graph name and locale."""
+    return _site_part(context, "_site_links.html")
