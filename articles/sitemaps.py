@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.db import connection
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.urls import reverse
@@ -87,15 +88,30 @@ def article_sitemap(request):
         .order_by("pk")
         .values_list("pk", "slug", "updated_at", "status", "published_at")
     )
-    now = timezone.now()
-    base, prefix, tz = escape(settings.SITE_URL), detail_prefix(), timezone.get_current_timezone()
+    now = _utc(timezone.now())
+    base, prefix = escape(settings.SITE_URL), detail_prefix()
     entries = [
         f"<url><loc>{base}{escape(article_path(pk, slug, prefix))}</loc>"
-        f"<lastmod>{updated.astimezone(tz).isoformat(timespec='seconds')}</lastmod></url>"
-        for pk, slug, updated, status, published_at in rows
-        if status == Article.Status.PUBLISHED and published_at is not None and published_at <= now
+        f"<lastmod>{_utc(updated).isoformat(timespec='seconds')}+00:00</lastmod></url>"
+        for pk, slug, updated, status, published_at in _raw_rows(rows)
+        if status == Article.Status.PUBLISHED and published_at is not None and _utc(published_at) <= now
     ]
     return _xml_response(f'<urlset xmlns="{SITEMAP_NS}">\n' + "\n".join(entries) + "\n</urlset>\n")
+
+
+def _raw_rows(queryset):
+    """``queryset``'s rows as the database driver gives them: for a thousand
+    rows, Django's converters (two datetimes a row) cost more than the query."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _utc(value):
+    """A stored time as a naive UTC datetime: SQLite gives it so (as Django
+    wrote it), PostgreSQL as an aware one."""
+    return value if value.tzinfo is None else value.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 def news_articles():

@@ -122,6 +122,9 @@ def test_sitemap_index_and_pages_are_valid(client, stories):
         lastmods += page.xpath("//s:url/s:lastmod", namespaces=NS)
     assert len(urls) == 2 and any(stories["live"].get_absolute_url() in url for url in urls)
     assert len(lastmods) == 2
+    # The time of the last change, to the second, with its offset.
+    live = next(lastmod.text for url, lastmod in zip(urls, lastmods) if stories["live"].get_absolute_url() in url)
+    assert dt.datetime.fromisoformat(live) == stories["live"].updated_at.replace(microsecond=0)
     sections = validate(client.get("/sitemap-sections.xml").content, "sitemap.xsd")
     assert len(sections.xpath("//s:url", namespaces=NS)) == 3
 
