@@ -7,8 +7,9 @@ and every content change starts a new version (``pagecache``), so cards are
 kept under ``(article, version, language)`` in a small per-process LRU: a
 list page then costs one query for the page's ids and renders only cards it
 has not seen since the last change. An article page keeps its parts (its
-metadata, the article and its related articles) the same way, and the
-header, footer and site links are kept per version and language. What is
+metadata, the article and its related articles) the same way, and shares
+them with the other processes through the cache; the header, footer and
+site links are kept per version and language. What is
 per request is still done per request: the query that finds the article
 live, the page around the parts, the CSP nonce.
 """
@@ -18,6 +19,7 @@ from threading import Lock
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -96,13 +98,31 @@ def article_parts(article, related, *, preview=False):
     )
 
 
+# Article parts are also shared through the cache (Redis, or the file cache of
+# the machine), so an article is rendered once per content version for every
+# worker, not once in each.
+SHARED_SECONDS = 24 * 3600
+
+
+def _shared_key(pk, version):
+    return f"fragments:article:{version}:{settings.LANGUAGE_CODE}:{pk}"
+
+
 def kept_article(pk, version):
-    """The parts kept for article ``pk`` in this content version, or None."""
-    return _articles.get((pk, version, settings.LANGUAGE_CODE))
+    """The parts kept for article ``pk`` in this content version, by this
+    process or another one, or None."""
+    key = (pk, version, settings.LANGUAGE_CODE)
+    parts = _articles.get(key)
+    if parts is None:
+        parts = cache.get(_shared_key(pk, version))
+        if parts is not None:
+            _articles.put(key, parts)
+    return parts
 
 
 def keep_article(pk, version, parts):
     _articles.put((pk, version, settings.LANGUAGE_CODE), parts)
+    cache.set(_shared_key(pk, version), parts, timeout=SHARED_SECONDS)
 
 
 def section_trails(article):

@@ -1,6 +1,6 @@
 """Table-level reads of articles."""
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
@@ -13,6 +13,23 @@ class ArticleQuerySet(models.QuerySet):
         appears by itself when that time passes, with no job to run.
         """
         return self.filter(status="published", published_at__lte=timezone.now())
+
+    def live_slug(self, pk):
+        """The slug of article ``pk`` if ``published()`` holds it, else None.
+
+        An article page asks this on every request, so it is one primary-key
+        lookup written out: building the same query through the ORM costs
+        several times more than running it.
+        """
+        connection = connections[self.db]
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT slug FROM {self.model._meta.db_table} WHERE id = %s AND status = %s AND published_at <= %s",
+                [pk, "published", now],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
 
     def drafts(self):
         return self.filter(status="draft")

@@ -120,8 +120,3 @@ def _tags_of(article):
         taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(Article),
         taggit_taggeditem_items__object_id=article.pk,
     )
-
-
-def prefetched(article):
-    """The relations attached to ``article``, to keep and attach again later."""
-    return {name: list(getattr(article, name).all()) for name in RELATIONS}

@@ -111,7 +111,7 @@ def _raw_rows(queryset):
 def _utc(value):
     """A stored time as a naive UTC datetime: SQLite gives it so (as Django
     wrote it), PostgreSQL as an aware one."""
-    return value if value.tzinfo is None else value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return value if value.tzinfo is None else value.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def news_articles():

@@ -172,7 +172,7 @@ class ArticleDetailView(DetailView):
                 fragments.keep_article(pk, version, parts)
         else:
             # Kept: what is left is whether the article is live now.
-            slug = self.get_queryset().filter(pk=pk).values_list("slug", flat=True).first()
+            slug = Article.objects.live_slug(pk)
             if slug is None:
                 raise Http404(_("No article found."))
         # The id is the stable part of the address: an old or mistyped slug

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from articles import fragments
 from articles.models import Article
 
 from .factories import ArticleFactory, CategoryFactory
@@ -23,12 +24,16 @@ def _menu(html):
 def test_menu_marks_the_current_section_on_each_page(client, section_tree):
     finance, desk, _ = section_tree
     other = CategoryFactory(name="科技")
-    assert _menu(client.get("/").content.decode()) == {"最新": "page", "金融": None, "科技": None}
-    assert _menu(client.get(finance.get_absolute_url()).content.decode()) == {"最新": None, "金融": "page", "科技": None}
-    assert _menu(client.get(desk.get_absolute_url()).content.decode()) == {"最新": None, "金融": "true", "科技": None}
-    assert _menu(client.get(other.get_absolute_url()).content.decode()) == {"最新": None, "金融": None, "科技": "page"}
+
+    def menu(url):
+        return _menu(client.get(url).content.decode())
+
+    assert menu("/") == {"最新": "page", "金融": None, "科技": None}
+    assert menu(finance.get_absolute_url()) == {"最新": None, "金融": "page", "科技": None}
+    assert menu(desk.get_absolute_url()) == {"最新": None, "金融": "true", "科技": None}
+    assert menu(other.get_absolute_url()) == {"最新": None, "金融": None, "科技": "page"}
     # The kept menus do not leak from one page to another.
-    assert _menu(client.get("/").content.decode()) == {"最新": "page", "金融": None, "科技": None}
+    assert menu("/") == {"最新": "page", "金融": None, "科技": None}
 
 
 @pytest.mark.django_db(transaction=True)  # a new content version starts on commit
@@ -70,3 +75,14 @@ def test_every_response_carries_its_own_nonce_on_the_kept_article(client):
         assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
         nonces.append(nonce)
     assert nonces[0] != nonces[1]
+
+
+def test_an_article_rendered_by_one_process_serves_the_others(client, django_assert_num_queries):
+    article = ArticleFactory(title="共享")
+    first = client.get(article.get_absolute_url()).content.decode()
+    fragments.forget()  # what another worker has kept: nothing yet
+    with django_assert_num_queries(1):  # only whether the article is live
+        second = client.get(article.get_absolute_url()).content.decode()
+    assert "共享" in second
+    strip_nonce = re.compile(r'nonce="[^"]+"')
+    assert strip_nonce.sub("", first) == strip_nonce.sub("", second)

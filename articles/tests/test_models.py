@@ -163,3 +163,27 @@ def test_migrations_are_complete():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())
+
+
+def test_live_slug_answers_as_published_does(db):
+    now = timezone.now()
+    live = ArticleFactory(title="已发布", published_at=now - dt.timedelta(minutes=1))
+    scheduled = ArticleFactory(title="定时", published_at=now + dt.timedelta(minutes=1))
+    draft = ArticleFactory(title="草稿", draft=True)
+    for article in (live, scheduled, draft):
+        expected = Article.objects.published().filter(pk=article.pk).values_list("slug", flat=True).first()
+        assert Article.objects.live_slug(article.pk) == expected
+    assert Article.objects.live_slug(live.pk) == live.slug
+    assert Article.objects.live_slug(scheduled.pk) is None and Article.objects.live_slug(draft.pk) is None
+    assert Article.objects.live_slug(max(a.pk for a in (live, scheduled, draft)) + 1) is None
+
+
+@pytest.mark.parametrize(
+    "moment", [dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC), dt.datetime(2026, 3, 1, 8, 0, 0, 500, tzinfo=dt.UTC)]
+)
+def test_live_slug_at_the_exact_moment_of_publication(db, moment):
+    on_time = ArticleFactory(title="准点", published_at=moment)
+    just_after = ArticleFactory(title="晚一微秒", published_at=moment + dt.timedelta(microseconds=1))
+    with freeze_time(moment):
+        assert Article.objects.live_slug(on_time.pk) == on_time.slug
+        assert Article.objects.live_slug(just_after.pk) is None
