@@ -148,9 +148,9 @@ else:
     # workers, management commands), so invalidation reaches all of them.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "newsroom.filecache.FileCache",
             "LOCATION": os.environ.get("CACHE_DIR", str(VAR_DIR / "cache")),
-            # Culling scans the directory; keep it rare.
+            # Culling scans the directory: keep it rare (and see FileCache).
             "OPTIONS": {"MAX_ENTRIES": 50000},
         }
     }

@@ -63,7 +63,7 @@ def test_defaults_are_embedded_sqlite_in_var(tmp_path):
     assert shown["options"]["transaction_mode"] == "IMMEDIATE"
     assert shown["debug"] is False
     assert shown["tz"] == "Asia/Shanghai" and shown["lang"] == "zh-hans"
-    assert shown["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert shown["cache"] == "newsroom.filecache.FileCache"
 
 
 def test_database_url_switches_to_postgresql():
