@@ -89,7 +89,7 @@ def article_sitemap(request):
         .order_by("pk")
         .annotate(
             live=ExpressionWrapper(
-                Q(status=Article.Status.PUBLISHED, published_at__lte=timezone.now()), output_field=BooleanField()
+                Q(status="published", published_at__lte=timezone.now()), output_field=BooleanField()
             ),
             lastmod=UtcIsoSeconds("updated_at"),
         )
