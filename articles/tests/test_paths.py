@@ -25,3 +25,13 @@ def test_article_path_under_a_script_prefix():
 def test_a_slug_the_route_refuses_is_refused():
     with pytest.raises(NoReverseMatch):
         article_path(1, "a/b?c")
+
+
+def test_article_path_matches_reverse_for_every_character_a_slug_may_hold():
+    # Every word character of the Basic Multilingual Plane, in slugs of a few.
+    import re
+
+    characters = [chr(code) for code in range(0x10000) if re.fullmatch(r"\w", chr(code))]
+    for start in range(0, len(characters), 40):
+        slug = "".join(characters[start : start + 40]) + "-" + str(start)
+        assert article_path(start, slug) == reverse("articles:detail", kwargs={"pk": start, "slug": slug})
