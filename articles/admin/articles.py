@@ -33,7 +33,7 @@ from ..images.localise import Localiser, localise_article
 from ..images.store import EDITOR_FOLDER, store_clean
 from ..models import Article, ArticleEvent, Byline
 from ..previews import share_url
-from ..sanitizer import clean_html_with_report
+from ..sanitizer import MAX_DEPTH, clean_html_with_report, nesting_depth
 from .diff import compare_snapshots
 from .readonly import EditorsReadOnlyMixin
 
@@ -167,7 +167,15 @@ class ArticleForm(forms.ModelForm):
             self.initial["base_version"] = self.instance.version
 
     def clean_body(self):
-        cleaned, removed = clean_html_with_report(self.cleaned_data.get("body", ""))
+        body = self.cleaned_data.get("body", "")
+        depth = nesting_depth(body)
+        if depth > MAX_DEPTH:
+            raise ValidationError(
+                _("The text nests HTML elements %(depth)s levels deep; at most %(limit)s are allowed."),
+                code="too_deep",
+                params={"depth": depth, "limit": MAX_DEPTH},
+            )
+        cleaned, removed = clean_html_with_report(body)
         self.sanitizer_removed = removed
         return CleanHTML(cleaned)
 

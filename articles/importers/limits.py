@@ -14,7 +14,6 @@ MAX_FRONT_MATTER_BYTES = 128 * 1024
 MAX_YAML_DEPTH = 20  # nested lists and mappings
 MAX_YAML_ALIASES = 50  # real front matter uses none
 MAX_YAML_NODES = 20_000  # after expanding aliases: the "billion laughs" guard
-MAX_HTML_DEPTH = 1000  # nested elements in a body (the sanitizer slows with the square)
 MAX_WARNINGS = 50  # per file; the rest are counted
 MAX_TITLE_LENGTH = 255  # Article.title
 MAX_NAME_LENGTH = 100  # category, author and tag names

@@ -14,9 +14,9 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 
-from ..sanitizer import clean_html, clean_html_with_report
+from ..sanitizer import MAX_DEPTH, clean_html, clean_html_with_report, nesting_depth
 from ..text import html_to_text
-from . import limits, plugins
+from . import plugins
 from .assets import AssetError, find_asset
 
 MORE_MARKER = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
@@ -26,12 +26,6 @@ _UNSAFE_REPORTS = {
 }
 _URL_ATTRIBUTE = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*([A-Za-z][A-Za-z0-9+.-]*:[^"'\s>]*)""")
 _SAFE_SCHEMES = ("http:", "https:", "mailto:")
-_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
-_NOT_NESTING = {
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
-    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "rb",
-    "rt", "rp", "colgroup", "caption", "html", "head", "body",
-}  # fmt: skip
 _RELATIVE_IMG = re.compile(r'<img src="([^"]+)"')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _refused_links = ContextVar("refused_links", default=None)
@@ -121,26 +115,8 @@ def clean_with_warnings(markup, refused=()):
 
 def _check_depth(markup):
     depth = nesting_depth(markup)
-    if depth > limits.MAX_HTML_DEPTH:
-        # HTML parsers check scopes along the open elements: time grows with
-        # the square of the depth, and no article nests this deep.
-        raise MarkupError(f"HTML nested {depth} levels deep (at most {limits.MAX_HTML_DEPTH})")
-
-
-def nesting_depth(markup):
-    """How deep elements nest, counted from the tags (elements whose end tag
-    may be left out, and void ones, do not count)."""
-    depth = deepest = 0
-    for closing, name in _TAG_NAME.findall(markup):
-        name = name.lower()
-        if name in _NOT_NESTING:
-            continue
-        if closing:
-            depth = max(depth - 1, 0)
-        else:
-            depth += 1
-            deepest = max(deepest, depth)
-    return deepest
+    if depth > MAX_DEPTH:
+        raise MarkupError(f"HTML nested {depth} levels deep (at most {MAX_DEPTH})")
 
 
 def _fragment(content, ctx):

@@ -93,6 +93,41 @@ def test_admin_form_stores_clean_html_and_tells_the_editor(admin_client):
     assert any("onclick" in message and "script" in message for message in messages), messages
 
 
+def test_admin_form_refuses_html_nested_too_deep_before_cleaning_it(admin_client, monkeypatch):
+    from articles import sanitizer
+
+    cleaned = []
+    monkeypatch.setattr(sanitizer._cleaner, "clean_with_report", lambda text: cleaned.append(text) or ("", set()))
+    depth = sanitizer.MAX_DEPTH + 1
+    response = admin_client.post(
+        "/admin/articles/article/add/",
+        {
+            "title": "嵌套太深",
+            "slug": "",
+            "summary": "",
+            "body": "<blockquote>" * depth + "字" + "</blockquote>" * depth,
+            "status": "draft",
+            "allow_comments": "on",
+            "tags": "",
+            "bylines-TOTAL_FORMS": "0",
+            "bylines-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert f"正文的 HTML 元素嵌套了 {depth} 层，最多允许 {depth - 1} 层。" in response.content.decode()
+    assert not Article.objects.filter(title="嵌套太深").exists()
+    assert cleaned == []  # refused before the slow part
+
+
+def test_nesting_depth_counts_elements_that_nest():
+    from articles.sanitizer import nesting_depth
+
+    assert nesting_depth("<p>一<p>二<p>三") == 0  # each <p> closes the one before
+    assert nesting_depth("<blockquote><b><i>字</i></b></blockquote><b>又</b>") == 3
+    assert nesting_depth("<b>" * 50) == 50  # left open: still nested
+    assert nesting_depth("<br><img src=x><hr>") == 0
+
+
 def test_importer_stores_clean_html(tmp_path):
     post = tmp_path / "hostile.html"
     post.write_text(
