@@ -23,7 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, router, transaction
-from django.db.models import F, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.encoding import force_str
 from reversion.models import Revision, Version
@@ -37,7 +37,7 @@ from ..models import Article, Byline
 from ..slugs import slug_from
 from ..text import summarize
 from .assets import copy_assets
-from .store import SaveResult, _move, free_slug, save_article, taken_slugs
+from .store import SaveResult, _move, free_slug, mark_imported, save_article, taken_slugs
 
 Status = Article.Status
 BATCH_SIZE = 100
@@ -195,7 +195,7 @@ def create_articles(posts, cache):
         for article in articles
     )
     # Last: this import is the article's current version (see store.py).
-    Article.objects.filter(pk__in=[article.pk for article in articles]).update(imported_at=F("updated_at"))
+    mark_imported([(article, post.modified_at) for article, post in zip(articles, posts, strict=True)])
     return results
 
 

@@ -173,12 +173,14 @@ def entry_data(entry, *, feed_key, feed_title, options):
         source_key = "feed:sha256:" + hashlib.sha256(source_key.encode()).hexdigest()
     summary = entry.get("summary", "")
     summary = summarize(clean_with_warnings(summary)[0], limit=1000) if entry.get("content") and summary else ""
+    published_at = _published_at(entry)
     data = ArticleData(
         source_key=source_key,
         title=title,
         body=body,
         summary=summary or summarize(body),
-        published_at=_published_at(entry),
+        published_at=published_at,
+        modified_at=_modified_at(entry, published_at),
         status=options.status,
         category_paths=[parts] if (parts := _path(options.category_path)) else [],
         tags=_terms(entry),
@@ -213,15 +215,30 @@ def _as_html(value, kind):
 
 def _published_at(entry):
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
-        if value:
-            try:
-                when = dt.datetime(*value[:6], tzinfo=dt.UTC)
-            except (TypeError, ValueError):
-                continue
-            if 1900 <= when.year <= 2100:
-                return when
+        when = _time(entry.get(key))
+        if when is not None:
+            return when
     return None  # undated: published when first seen, and that date is kept
+
+
+def _time(parsed):
+    """feedparser's UTC time tuple as an aware datetime, if it is a plausible one."""
+    if not parsed:
+        return None
+    try:
+        when = dt.datetime(*parsed[:6], tzinfo=dt.UTC)
+    except (TypeError, ValueError):
+        return None
+    return when if 1900 <= when.year <= 2100 else None
+
+
+def _modified_at(entry, published_at):
+    """The entry's own time of its last change (Atom's ``updated``), kept
+    between its publication and now; None without one."""
+    value = _time(entry.get("updated_parsed"))
+    if value is None or published_at is None:
+        return None
+    return min(max(value, published_at), dt.datetime.now(dt.UTC))
 
 
 def _path(category_path):

@@ -9,6 +9,8 @@ front matter           article
 title                  title (else the file name, else the first line)
 date                   published_at (else the ``YYYY-MM-DD-`` file-name
                        prefix, else the file's modification time)
+updated                updated_at: the time of the last change (not
+                       before the date, not in the future)
 categories, category   sections: ``[A, B]`` is A › B; a list of lists
                        is several paths
 tags                   tags (a list, a flow list or a comma string)
@@ -116,6 +118,7 @@ def parse_post(path, root, *, tz, permalink=permalinks.DEFAULT_PATTERN):
         body=body.html,
         summary=_summary(meta, body.excerpt) or summarize(body.html),
         published_at=published_at,
+        modified_at=_modified_at(meta, published_at, tz, warnings),
         status=status,
         category_paths=categories,
         tags=_names(meta.get("tags"), _TAG_SEPARATORS, "tags", warnings),
@@ -188,6 +191,19 @@ def _published_at(meta, path, tz, warnings):
     # Hexo's own fallback for a post without a date: the file's time.
     warnings.append((None, "no date; used the file's modification time"))
     return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC).replace(microsecond=0)
+
+
+def _modified_at(meta, published_at, tz, warnings):
+    """Hexo's ``updated``, kept between the post's date and now; None without one."""
+    value = meta.get("updated")
+    if value in (None, ""):
+        return None
+    try:
+        modified = parse_date(value, tz)
+    except DateError as error:
+        warnings.append((None, f"updated: {error}; the import time is used"))
+        return None
+    return min(max(modified, published_at), dt.datetime.now(dt.UTC))
 
 
 def _status(meta, path, root, published_at, warnings):

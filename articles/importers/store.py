@@ -4,8 +4,10 @@ Both importers (Hexo posts and feed entries) describe the article they want
 as ``ArticleData``; ``save_article`` creates or updates it, idempotent on
 ``source_key``. The status moves through ``articles.workflow`` (created as a
 draft, then published or submitted), every change leaves a revision, and
-``imported_at`` is set to ``updated_at`` last, so a later save by an editor
-shows as ``updated_at != imported_at`` and is never overwritten unasked.
+``imported_at`` is set to ``updated_at`` last (``mark_imported``: the
+source's own time of the last change, where it gives one), so a later save
+by an editor shows as ``updated_at != imported_at`` and is never
+overwritten unasked.
 """
 
 import datetime as dt
@@ -39,6 +41,7 @@ class ArticleData:
     body: str  # already clean HTML (may hold post-link markers, see links.py)
     published_at: dt.datetime | None
     status: str = Status.PUBLISHED
+    modified_at: dt.datetime | None = None  # when the source last changed it; None: now
     summary: str = ""  # blank: the model makes one from the body
     category_paths: list = field(default_factory=list)
     tags: list = field(default_factory=list)
@@ -329,8 +332,24 @@ def _save(data, cache, overwrite, resolve_links, comment, *, images=None, dry_ru
         note += " (replacing edits made in the CMS)"
     revisions.record(article, comment=note)
     # Last: this import is the article's current version (see the module docstring).
-    Article.objects.filter(pk=article.pk).update(imported_at=F("updated_at"))
+    mark_imported([(article, data.modified_at)])
     return SaveResult(article, action, warnings)
+
+
+def mark_imported(articles):
+    """Record ``[(article, modified_at), ...]`` as imported just now: each one's
+    ``imported_at`` is its ``updated_at``, which is the source's own time of
+    its last change where it gave one (so sitemaps and metadata keep it)."""
+    untimed = [article.pk for article, modified_at in articles if modified_at is None]
+    if untimed:
+        Article.objects.filter(pk__in=untimed).update(imported_at=F("updated_at"))
+    timed = []
+    for article, modified_at in articles:
+        if modified_at is not None:
+            article.updated_at = article.imported_at = modified_at
+            timed.append(article)
+    if timed:
+        Article.objects.bulk_update(timed, ["updated_at", "imported_at"])
 
 
 def _set_tags(article, tags, *, created):

@@ -108,9 +108,10 @@ def test_rss1_and_atom(tmp_path):
     assert atom.summary == "多家大模型公司公布商业化进展。"
     assert "onerror" not in atom.body and '<img src="https://img.36kr.com/a.png"' in atom.body
     assert list(atom.tags.names()) == ["人工智能"]
+    assert atom.updated_at == atom.imported_at == dt.datetime(2023, 11, 2, 9, 30, tzinfo=dt.UTC)  # <updated>
     text_entry = Article.objects.get(title="存储芯片厂商扩产")
     assert text_entry.body == "<p>存储芯片价格回升，厂商扩产。</p>"
-    assert text_entry.published_at == dt.datetime(2023, 11, 2, 9, 45, tzinfo=dt.UTC)
+    assert text_entry.published_at == text_entry.updated_at == dt.datetime(2023, 11, 2, 9, 45, tzinfo=dt.UTC)
 
 
 def test_review_status_submits_through_the_workflow():

@@ -249,3 +249,37 @@ def test_bundled_samples_import_cleanly():
     assert Category.objects.filter(parent=None).count() >= 3
     for article in Article.objects.all():
         assert "<style" not in article.body and "class=" not in article.body and "<!--" not in article.body
+
+
+def _dated_post(title, updated):
+    return f"---\ntitle: {title}\ndate: 2024-05-01 09:00:00\nupdated: {updated}\ntags: [芯片]\n---\n<p>{title}的正文。</p>\n"
+
+
+@pytest.mark.django_db
+def test_hexo_updated_becomes_the_time_of_the_last_change(tmp_path):
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    # New posts are saved a batch at a time ...
+    write(tmp_path, "a.md", _dated_post("甲", "2024-05-03 10:30:00"))
+    write(tmp_path, "b.md", _dated_post("乙", "2024-04-01 00:00:00"))  # before its date: the date
+    write(tmp_path, "c.md", _dated_post("丙", "2999-01-01 00:00:00"))  # in the future: now
+    write(tmp_path, "d.md", _dated_post("丁", "昨天"))  # unreadable: the import time, with a warning
+    started = dt.datetime.now(dt.UTC)
+    code, out, err = run_import(tmp_path)
+    assert code == 0 and "updated: " in err
+    articles = {article.title: article for article in Article.objects.all()}
+    assert articles["甲"].updated_at == dt.datetime(2024, 5, 3, 10, 30, tzinfo=shanghai)
+    assert articles["乙"].updated_at == dt.datetime(2024, 5, 1, 9, 0, tzinfo=shanghai)
+    assert started <= articles["丙"].updated_at <= dt.datetime.now(dt.UTC)
+    assert started <= articles["丁"].updated_at <= dt.datetime.now(dt.UTC)
+    assert all(article.imported_at == article.updated_at for article in articles.values())
+    # ... a changed one alone, and an editor's save is still told apart.
+    write(tmp_path, "a.md", _dated_post("甲", "2024-06-01 08:00:00").replace("的正文", "改过的正文"))
+    run_import(tmp_path)
+    changed = Article.objects.get(title="甲")
+    assert changed.updated_at == changed.imported_at == dt.datetime(2024, 6, 1, 8, 0, tzinfo=shanghai)
+    changed.summary = "编辑写的摘要"
+    changed.save()
+    write(tmp_path, "a.md", _dated_post("甲", "2024-07-01 08:00:00"))
+    code, out, err = run_import(tmp_path)
+    assert "edited in the CMS" in err
+    assert Article.objects.get(title="甲").summary == "编辑写的摘要"
