@@ -130,6 +130,39 @@ def test_public_pages_pass_axe(kind, site, new_context, axe_js):
     assert not found, json.dumps(found, ensure_ascii=False, indent=1)
 
 
+def test_admin_pages_pass_axe(site, new_context, make_member, axe_js):
+    """The editors' pages too: the rich-text area, the autocomplete boxes and
+    the bylines' columns have names (static/admin-extra/accessible-names.js)."""
+    from articles import workflow
+    from articles.models import Article
+
+    make_member("zhang", "editor", full_name="Zhang Wei")
+    writer = make_member("wang", "writer", byline="王明 (记者)")
+    in_review = Article.objects.create(title="待审的稿件", body="<p>待审。</p>", created_by=writer)
+    workflow.submit(in_review, user=writer)
+    page = new_context("desktop").new_page()
+    log_in(page, "zhang")
+    pages = {
+        "index": "/admin/",
+        "article-changelist": "/admin/articles/article/",
+        "article-add": "/admin/articles/article/add/",
+        "article-change": f"/admin/articles/article/{in_review.pk}/change/",
+        "review-queue": "/admin/articles/articleinreview/",
+    }
+    found = {}
+    for name, path in pages.items():
+        page.goto(path)
+        if name == "article-change":
+            area = page.locator(".prose-editor [contenteditable]")
+            expect(area).to_be_visible()
+            assert page.locator(f"#{area.get_attribute('aria-labelledby')}").inner_text().startswith("正文")
+            page.locator(".add-row a").first.click()  # a byline row added later is named too
+        bad = serious(run_axe(page, axe_js)["violations"])
+        if bad:
+            found[name] = [describe_violation(violation) for violation in bad]
+    assert not found, json.dumps(found, ensure_ascii=False, indent=1)
+
+
 def test_axe_reports_what_it_should(live_server, new_context, axe_js):
     """The harness itself: low contrast and a missing alt are reported as serious or worse."""
     page = new_context("desktop").new_page()
