@@ -7,7 +7,8 @@
 2. Import speed: seed-format posts through ``manage.py import_hexo``.
 3. The production stack (gunicorn, 2 sync workers, ``DEBUG=0``, whitenoise)
    on a free port of 127.0.0.1, twice: with ``PAGE_CACHE=0`` and
-   ``BENCH_CACHE=0`` (caches off), then with both ``1``.
+   ``BENCH_CACHE=0`` (the page cache off; the site's fragments stay on),
+   then with both ``1``.
 4. Each endpoint loaded from a separate process (wrk, else ``bench.load``),
    between two slices of the floor; CPU per request from the server's
    processes (``/proc``), as a ratio to the neighbouring floor slices.
@@ -473,8 +474,10 @@ def main():
         cache_dir = config.directory / f"cache-{mode}"
         shutil.rmtree(cache_dir, ignore_errors=True)
         env = env_for(database, f"cache-{mode}")
-        # PAGE_CACHE is the page cache's switch (newsroom/settings.py);
-        # BENCH_CACHE tells any other cache layer that this is the uncached run.
+        # PAGE_CACHE is the page cache's switch (newsroom/settings.py).
+        # BENCH_CACHE names the mode to the servers; nothing in the site reads
+        # it: the fragments (articles/fragments.py) stay on in both modes, as
+        # they do in production.
         env["BENCH_CACHE"] = env["PAGE_CACHE"] = "1" if cached else "0"
         log(f"serving {mode} (gunicorn, {config.workers} sync workers)")
         with Server(env, log_path=config.directory / f"server-{mode}.log") as server:
