@@ -262,12 +262,20 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Article.objects.exclude(pk=self.pk), self.title)
+        # A content save; status moves save only their fields.
+        self.prepare_save(content=kwargs.get("update_fields") is None)
+        super().save(*args, **kwargs)
+
+    def prepare_save(self, *, content=True):
+        """What a save adds before writing (``bulk_create``, which does not
+        call ``save()``, needs it too): a summary made from the body when
+        there is none and, for a content save, a new version and the images'
+        renditions."""
         if not self.summary.strip():
             self.summary = summarize(self.body)
-        if kwargs.get("update_fields") is None:
-            self.version += 1  # a content save; status moves save only their fields
+        if content:
+            self.version += 1
             article_images.prepare(self)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return article_path(self.pk, self.slug or slug_from(self.title))

@@ -1,5 +1,6 @@
 """Unique, human-readable slugs that keep Chinese characters."""
 
+from django.db.models import Q
 from django.utils.text import slugify
 
 SLUG_LENGTH = 80
@@ -18,14 +19,30 @@ def unique_slug(queryset, text, *, max_length=SLUG_LENGTH, fallback="article"):
     shortened so that the result still fits in ``max_length``.
     """
     base = slug_from(text, max_length=max_length, fallback=fallback)
-    stem = base[: max_length - 7].rstrip("-")
-    taken = set(queryset.filter(slug__startswith=stem).values_list("slug", flat=True))
-    if base not in taken:
-        return base
-    number = 2
-    while True:
+    taken = taken_slugs(queryset, [base], max_length=max_length)
+    return free_slug(text, taken, max_length=max_length, fallback=fallback)
+
+
+def taken_slugs(queryset, bases, *, max_length=SLUG_LENGTH):
+    """The slugs in ``queryset`` that ``unique_slug`` would find taken for
+    any of ``bases``: one query for all of them."""
+    stems = {base[: max_length - 7].rstrip("-") for base in bases}
+    if not stems:
+        return set()
+    matches = Q()
+    for stem in stems:
+        matches |= Q(slug__startswith=stem)
+    return set(queryset.filter(matches).values_list("slug", flat=True))
+
+
+def free_slug(text, taken, *, max_length=SLUG_LENGTH, fallback="article"):
+    """The slug ``unique_slug`` gives ``text`` when ``taken`` are in use; it is
+    added to ``taken``, so the next call sees it as used."""
+    base = slug_from(text, max_length=max_length, fallback=fallback)
+    slug, number = base, 2
+    while slug in taken:
         suffix = f"-{number}"
-        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
-        if candidate not in taken:
-            return candidate
+        slug = base[: max_length - len(suffix)].rstrip("-") + suffix
         number += 1
+    taken.add(slug)
+    return slug

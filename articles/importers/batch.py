@@ -32,12 +32,10 @@ from taggit.models import TaggedItem
 
 from .. import pagecache, workflow
 from ..fields import CleanHTML
-from ..images import articles as article_images
 from ..models import Article, Byline
-from ..slugs import slug_from
-from ..text import summarize
+from ..slugs import free_slug, slug_from, taken_slugs
 from .assets import copy_assets
-from .store import SaveResult, _move, free_slug, mark_imported, save_article, taken_slugs
+from .store import SaveResult, _move, mark_imported, save_article
 
 Status = Article.Status
 BATCH_SIZE = 100
@@ -149,11 +147,7 @@ def create_articles(posts, cache):
                 article.legacy_path = post.legacy_path
             else:
                 warnings.append((None, f"old address {post.legacy_path} already belongs to another article; not kept"))
-        # What Article.save() does for a new article; bulk_create does not call it.
-        if not article.summary.strip():
-            article.summary = summarize(article.body)
-        article.version += 1
-        article_images.prepare(article)
+        article.prepare_save()  # bulk_create does not call save()
         articles.append(article)
         results.append(SaveResult(article, "created", warnings))
     Article.objects.bulk_create(articles)

@@ -26,7 +26,7 @@ from .. import pagecache, revisions, workflow
 from ..fields import CleanHTML
 from ..images.localise import localise_article
 from ..models import Article, Author, Byline, Category
-from ..slugs import SLUG_LENGTH, slug_from, unique_slug
+from ..slugs import free_slug, slug_from, taken_slugs, unique_slug
 from .assets import copy_assets
 
 Status = Article.Status
@@ -207,31 +207,6 @@ class RunCache:
             return owner == source_key
         self._remember(self.legacy, path, source_key)
         return True
-
-
-def taken_slugs(queryset, bases, *, max_length=SLUG_LENGTH):
-    """The slugs in ``queryset`` that ``unique_slug`` would find taken for
-    any of ``bases``: one query for all of them."""
-    stems = {base[: max_length - 7].rstrip("-") for base in bases}
-    if not stems:
-        return set()
-    matches = Q()
-    for stem in stems:
-        matches |= Q(slug__startswith=stem)
-    return set(queryset.filter(matches).values_list("slug", flat=True))
-
-
-def free_slug(text, taken, *, max_length=SLUG_LENGTH, fallback="article"):
-    """The slug ``unique_slug`` gives ``text`` when ``taken`` are in use; it is
-    added to ``taken``, so the next call sees it as used."""
-    base = slug_from(text, max_length=max_length, fallback=fallback)
-    slug, number = base, 2
-    while slug in taken:
-        suffix = f"-{number}"
-        slug = base[: max_length - len(suffix)].rstrip("-") + suffix
-        number += 1
-    taken.add(slug)
-    return slug
 
 
 def save_article(data, cache, *, overwrite=False, dry_run=False, resolve_links=None, comment=None, images=None):
