@@ -1,8 +1,13 @@
 """Table-level reads of articles."""
 
 from django.db import connections, models
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
+
+
+def live_now():
+    """The condition ``published()`` filters by, for use in other expressions."""
+    return Q(status="published", published_at__lte=timezone.now())
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -12,10 +17,11 @@ class ArticleQuerySet(models.QuerySet):
         A scheduled article is published with a future ``published_at``; it
         appears by itself when that time passes, with no job to run.
         """
-        return self.filter(status="published", published_at__lte=timezone.now())
+        return self.filter(live_now())
 
     def live_slug(self, pk):
-        """The slug of article ``pk`` if ``published()`` holds it, else None.
+        """The slug of article ``pk`` if ``published()`` holds it, else None
+        (``live_now()``, written in SQL).
 
         An article page asks this on every request, so it is one primary-key
         lookup written out: building the same query through the ORM costs

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import BooleanField, CharField, ExpressionWrapper, Func, Max, Q
+from django.db.models import BooleanField, CharField, ExpressionWrapper, Func, Max
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils import timezone
 from .categories import get_tree
 from .models import Article
 from .paths import article_path, detail_prefix
+from .querysets import live_now
 
 NEWS_WINDOW = dt.timedelta(hours=48)
 ARTICLES_PER_PAGE = 500
@@ -84,16 +85,13 @@ def article_sitemap(request):
     # Only the id range is in the WHERE clause, so the database reads the range
     # from the article_sitemap index (given the status too, it may prefer the
     # status index and walk every published article); whether each is live
-    # comes as a column.
-    # The last change comes as text: for hundreds of rows, making datetimes
-    # of them would cost more than the query.
+    # comes as a column. The last change comes as text: for hundreds of rows,
+    # making datetimes of them would cost more than the query.
     rows = (
         Article.objects.filter(pk__gte=start, pk__lt=start + ARTICLES_PER_PAGE)
         .order_by("pk")
         .annotate(
-            live=ExpressionWrapper(
-                Q(status="published", published_at__lte=timezone.now()), output_field=BooleanField()
-            ),
+            live=ExpressionWrapper(live_now(), output_field=BooleanField()),
             lastmod=UtcIsoSeconds("updated_at"),
         )
         .values_list("pk", "slug", "lastmod", "live")
