@@ -138,9 +138,15 @@ def render_part(template_name, key, context):
     key = (template_name, settings.LANGUAGE_CODE, *key)
     html = _parts.get(key)
     if html is None:
-        html = mark_safe(context.template.engine.get_template(template_name).render(context))
+        html = render_in(context, template_name)
         _parts.put(key, html)
     return html
+
+
+def render_in(context, template_name):
+    """``template_name`` rendered with the context of the template being
+    rendered, as ``{% include %}`` does."""
+    return mark_safe(context.template.engine.get_template(template_name).render(context))
 
 
 def forget():

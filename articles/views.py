@@ -34,14 +34,13 @@ class ListPaginator(Paginator):
     lists stop at ``ARTICLES_MAX_PAGES``: older articles live in the date
     archives, so no request pays for a large OFFSET or a count of the table."""
 
-    def __init__(self, *args, count_key, counted=None, **kwargs):
+    def __init__(self, *args, counter, **kwargs):
         super().__init__(*args, **kwargs)
-        self.count_key = count_key
-        self.counted = counted  # the same rows in a form cheaper to count (or a function making it)
+        self.counter = counter  # gives the count (the view's list_count)
 
     @cached_property
     def count(self):
-        return cached_count(self.count_key, self.counted if self.counted is not None else self.object_list)
+        return self.counter()
 
     @cached_property
     def num_pages(self):
@@ -80,14 +79,21 @@ class ArticleListView(ListView):
     def filter_articles(self, queryset):
         return queryset
 
-    counted = None  # set by a list whose rows are cheaper to count another way
-
     def count_key(self, path):
         return f"articles:count:{self.version}:{path}"
 
+    def list_count(self, countable):
+        """How many articles this list holds: counted once per content version,
+        read once per request. ``countable`` is the list's rows (or a function
+        making them) in whatever form is cheapest to count."""
+        if self._count is None:
+            self._count = cached_count(self.count_key(self.request.path), countable)
+        return self._count
+
+    _count = None
+
     def get_paginator(self, queryset, per_page, **kwargs):
-        key = self.count_key(self.request.path)
-        return ListPaginator(queryset, per_page, count_key=key, counted=self.counted, **kwargs)
+        return ListPaginator(queryset, per_page, counter=lambda: self.list_count(queryset), **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -116,8 +122,7 @@ class CategoryView(ArticleListView):
         # Counted by gathering the section's ids; listed, when the section holds
         # at least 1/DENSE_SHARE of all articles, by walking the newest (see
         # in_category): either way a page costs at most a few thousand lookups.
-        self.counted = lambda: queryset.in_category(self.category)
-        size = cached_count(self.count_key(self.request.path), self.counted)
+        size = self.list_count(lambda: queryset.in_category(self.category))
         everything = cached_count(self.count_key("/"), Article.objects.published)
         return queryset.in_category(self.category, dense=size * DENSE_SHARE >= everything)
 

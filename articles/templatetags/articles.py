@@ -39,12 +39,8 @@ def json_ld(context, text):
 def _site_part(context, template_name, *key):
     request = context.get("request")
     if request is None:
-        return _render(context, template_name)
+        return fragments.render_in(context, template_name)
     return fragments.render_part(template_name, (pagecache.request_version(request), *key), context)
-
-
-def _render(context, template_name):
-    return mark_safe(context.template.engine.get_template(template_name).render(context))
 
 
 @register.simple_tag(takes_context=True)
@@ -52,7 +48,7 @@ def site_header(context):
     """The skip link and the header: sections menu (marking the current one) and search."""
     request = context.get("request")
     if context.get("query"):  # a search page shows its query in the box: not shared
-        return _render(context, "_site_header.html")
+        return fragments.render_in(context, "_site_header.html")
     category, breadcrumbs = context.get("category"), context.get("breadcrumbs")
     current = getattr(category, "pk", None)
     parent = breadcrumbs[0].pk if breadcrumbs else None
