@@ -4,11 +4,9 @@ would write, in a few queries a batch plus the workflow's few a post."""
 import datetime as dt
 import itertools
 import zoneinfo
-from io import StringIO
 
 import pytest
 from django.core import serializers
-from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -23,6 +21,7 @@ from articles.importers.hexo import parse_post
 from articles.importers.store import RunCache, save_article
 from articles.models import Article, ArticleEvent, Author, Category
 
+from .commands import run_import
 from .factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,16 +71,6 @@ def write_posts(root, count, *, start=0, **overrides):
 
 def parse_all(root):
     return [parse_post(path, root, tz=SHANGHAI) for path in sorted(root.rglob("*.md"))]
-
-
-def run_import(*paths, **options):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_hexo", *map(str, paths), stdout=out, stderr=err, **options)
-        code = 0
-    except CommandError:
-        code = 1
-    return code, out.getvalue(), err.getvalue()
 
 
 def written():

@@ -8,14 +8,14 @@ that imports fewer posts, or refuses different ones, fails here.
 import datetime as dt
 import os
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
 
 from articles.models import Article
+
+from .commands import run_import
 
 CORPUS = Path(os.environ.get("NEWSROOM_CORPUS", Path(settings.BASE_DIR).parent / "shared" / "corpus"))
 UTC = dt.UTC
@@ -35,16 +35,6 @@ pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not here ({CORPUS}); set NEWSROOM_CORPUS"),
 ]
-
-
-def run_import(*paths):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_hexo", *map(str, paths), stdout=out, stderr=err)
-        code = 0
-    except CommandError:
-        code = 1
-    return code, out.getvalue(), err.getvalue()
 
 
 def summary(out):

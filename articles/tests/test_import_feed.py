@@ -13,20 +13,12 @@ from django.core.management import CommandError, call_command
 from articles.importers import feeds, limits
 from articles.models import Article, FeedSubscription
 
+from .commands import run_feed
+
 pytestmark = pytest.mark.django_db
 
 DATA = Path(__file__).parent / "data" / "feeds"
 RSS2, RSS1, ATOM = DATA / "rss2.xml", DATA / "rss1.xml", DATA / "atom.xml"
-
-
-def run_feed(*sources, **options):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_feed", *map(str, sources), stdout=out, stderr=err, **options)
-        code = 0
-    except CommandError:
-        code = 1
-    return code, out.getvalue(), err.getvalue()
 
 
 class FeedServer:

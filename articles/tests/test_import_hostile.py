@@ -2,15 +2,14 @@
 
 import re
 import time
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 from taggit.models import Tag
 
 from articles.importers import limits
 from articles.models import Article, Author, Category
 
+from .commands import run_import
 from .factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,16 +23,6 @@ def write(root, name, text):
     else:
         path.write_text(text, encoding="utf-8")
     return path
-
-
-def run_import(*paths, **options):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_hexo", *map(str, paths), stdout=out, stderr=err, **options)
-        code = 0
-    except CommandError:
-        code = 1
-    return code, out.getvalue(), err.getvalue()
 
 
 def billion_laughs(levels=9):

@@ -1,15 +1,15 @@
 """Hexo and Jekyll tag plugins in post bodies."""
 
 import zoneinfo
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 from PIL import Image
 
 from articles.importers.hexo import parse_post
 from articles.importers.markup import render_body
 from articles.models import Article
+
+from .commands import run_import
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -30,16 +30,6 @@ def png(path, colour="red"):
     path.parent.mkdir(parents=True, exist_ok=True)
     Image.new("RGB", (4, 3), colour).save(path, "PNG")
     return path
-
-
-def run_import(*paths, **options):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_hexo", *map(str, paths), stdout=out, stderr=err, **options)
-        code = 0
-    except CommandError:
-        code = 1
-    return code, out.getvalue(), err.getvalue()
 
 
 # Code ------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from taggit.models import Tag
 from articles import workflow
 from articles.models import Article, ArticleEvent, Author, Category
 
+from .commands import run_import
+
 pytestmark = pytest.mark.django_db
 
 POST = """---
@@ -33,16 +35,6 @@ def write(root, name, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def run_import(*paths, **options):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_hexo", *map(str, paths), stdout=out, stderr=err, **options)
-        code = 0
-    except CommandError:
-        code = 1
-    return code, out.getvalue(), err.getvalue()
 
 
 def counts(out):

@@ -12,6 +12,8 @@ from articles.importers.frontmatter import FrontMatterError, split_front_matter
 from articles.importers.hexo import PostError, parse_post
 from articles.models import Article, Category
 
+from .commands import run_import
+
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 SAMPLES = Path(settings.BASE_DIR) / "samples"
 
@@ -45,16 +47,6 @@ def write(tmp_path, name, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def run_import(*paths):
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_hexo", *map(str, paths), stdout=out, stderr=err)
-        code = 0
-    except CommandError:
-        code = 1
-    return code, out.getvalue(), err.getvalue()
 
 
 # Parsing (no database) -------------------------------------------------------
