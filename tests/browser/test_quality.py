@@ -63,32 +63,46 @@ def test_public_pages_are_valid_html(site, new_context, vnu_jar):
     assert not any(problems.values()), json.dumps(problems, ensure_ascii=False, indent=1)
 
 
-def test_admin_pages_are_valid_html(site, new_context, make_member, vnu_jar):
+@pytest.fixture
+def newsroom(make_member):
+    """An editor (zhang), a writer (wang) and the writer's article in review."""
     from articles import workflow
     from articles.models import Article
 
     editor = make_member("zhang", "editor", full_name="Zhang Wei")
     writer = make_member("wang", "writer", byline="王明 (记者)")
+    in_review = Article.objects.create(title="待审的稿件", body="<p>待审。</p>", created_by=writer)
+    workflow.submit(in_review, user=writer)
+    return editor, writer, in_review
+
+
+def editors_pages(in_review):
+    """The admin pages an editor works in, by name."""
+    return {
+        "index": "/admin/",
+        "article-changelist": "/admin/articles/article/",
+        "article-add": "/admin/articles/article/add/",
+        "article-change": f"/admin/articles/article/{in_review.pk}/change/",
+        "review-queue": "/admin/articles/articleinreview/",
+    }
+
+
+def test_admin_pages_are_valid_html(site, new_context, newsroom, vnu_jar):
+    from articles import workflow
+    from articles.models import Article
+
+    editor, writer, in_review = newsroom
     draft = Article.objects.create(title="记者的稿件", body="<p>正文<strong>加粗</strong>。</p>", created_by=writer)
     draft.set_authors([writer.author_profile])
     workflow.submit(draft, user=writer)
     workflow.request_changes(draft, user=editor, note="请补充数据来源。")
-    in_review = Article.objects.create(title="待审的稿件", body="<p>待审。</p>", created_by=writer)
-    workflow.submit(in_review, user=writer)
 
     documents = {}
     page = new_context("desktop").new_page()
     response = page.goto("/admin/login/")
     documents["login"] = response.text()
     log_in(page, "zhang")
-    pages = {
-        "index": "/admin/",
-        "article-changelist": "/admin/articles/article/",
-        "article-add": "/admin/articles/article/add/",
-        "article-change": f"/admin/articles/article/{in_review.pk}/change/",
-        "review-queue": "/admin/articles/articleinreview/",
-        "preview": f"/preview/{in_review.pk}/",
-    }
+    pages = {**editors_pages(in_review), "preview": f"/preview/{in_review.pk}/"}
     for name, path in pages.items():
         response = page.goto(path)
         assert response.status == 200, f"{name}: {path} answered {response.status}"
@@ -130,27 +144,14 @@ def test_public_pages_pass_axe(kind, site, new_context, axe_js):
     assert not found, json.dumps(found, ensure_ascii=False, indent=1)
 
 
-def test_admin_pages_pass_axe(site, new_context, make_member, axe_js):
+def test_admin_pages_pass_axe(site, new_context, newsroom, axe_js):
     """The editors' pages too: the rich-text area, the autocomplete boxes and
     the bylines' columns have names (static/admin-extra/accessible-names.js)."""
-    from articles import workflow
-    from articles.models import Article
-
-    make_member("zhang", "editor", full_name="Zhang Wei")
-    writer = make_member("wang", "writer", byline="王明 (记者)")
-    in_review = Article.objects.create(title="待审的稿件", body="<p>待审。</p>", created_by=writer)
-    workflow.submit(in_review, user=writer)
+    _editor, _writer, in_review = newsroom
     page = new_context("desktop").new_page()
     log_in(page, "zhang")
-    pages = {
-        "index": "/admin/",
-        "article-changelist": "/admin/articles/article/",
-        "article-add": "/admin/articles/article/add/",
-        "article-change": f"/admin/articles/article/{in_review.pk}/change/",
-        "review-queue": "/admin/articles/articleinreview/",
-    }
     found = {}
-    for name, path in pages.items():
+    for name, path in editors_pages(in_review).items():
         page.goto(path)
         if name == "article-change":
             area = page.locator(".prose-editor [contenteditable]")
