@@ -45,4 +45,7 @@ function nameAll() {
 }
 
 nameAll();
-new MutationObserver(nameAll).observe(document.body, { childList: true, subtree: true });
+// Not for changes inside the text being edited: one per keystroke, and nothing to name there.
+new MutationObserver((records) => {
+  if (records.some((record) => !record.target.closest("[contenteditable]"))) nameAll();
+}).observe(document.body, { childList: true, subtree: true });
