@@ -3,7 +3,9 @@
 Each item carries the full sanitised body (``content:encoded`` in RSS,
 ``<content type="html">`` in Atom), the summary, the bylines, the sections
 and tags, and the head image as an enclosure. The views choose the articles;
-``feedwriter`` writes the documents.
+``feedwriter`` writes the documents. An item is written once per article and
+content version (``fragments.feed_items``): a feed then costs the query for
+its articles' ids, like a list page.
 """
 
 import mimetypes
@@ -18,12 +20,11 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from . import feedwriter, relations
+from . import feedwriter, fragments, pagecache, relations
 from .categories import get_tree
 from .models import Article, Author
 from .paths import absolute, article_path
 from .slugs import slug_from
-
 
 _SITE_RELATIVE = re.compile(r'\b(src|href)="/(?!/)')
 
@@ -43,13 +44,18 @@ class LatestArticlesFeed:
     (``get_object``, ``filter_items``) or write Atom."""
 
     url_name = "articles:feed"
+    kind = "rss"
     write = staticmethod(feedwriter.rss)
+    write_item = staticmethod(feedwriter.rss_item)
     content_type = "application/rss+xml; charset=utf-8"
 
     def __call__(self, request, *args, **kwargs):
         obj = self.get_object(request, *args, **kwargs)
-        rows = self.items(obj)
-        updated = max((max(row["updated_at"], row["published_at"]) for row in rows), default=None)
+        latest = self.latest(obj)
+        items = fragments.feed_items(
+            self.kind, [pk for pk, *_ in latest], pagecache.request_version(request), self.write_items
+        )
+        updated = max((max(published, changed) for _, published, changed in latest), default=None)
         channel = feedwriter.Channel(
             title=self.title(obj),
             link=self.link(obj),
@@ -58,7 +64,7 @@ class LatestArticlesFeed:
             language=settings.LANGUAGE_CODE,
             updated=updated or timezone.now(),
         )
-        response = HttpResponse(self.write(channel, [self.entry(row) for row in rows]), self.content_type)
+        response = HttpResponse(self.write(channel, items), self.content_type)
         response.headers["Last-Modified"] = http_date(channel.updated.timestamp())
         return response
 
@@ -81,14 +87,17 @@ class LatestArticlesFeed:
     def filter_items(self, queryset, obj):
         return queryset
 
-    def items(self, obj=None):
-        """The latest published articles as plain rows, with the names of their
+    def latest(self, obj=None):
+        """The id, publication time and last change of the latest published articles."""
+        queryset = self.filter_items(Article.objects.published(), obj)
+        return list(queryset.values_list("pk", "published_at", "updated_at")[: settings.FEED_ITEMS])
+
+    def write_items(self, article_ids):
+        """Each article's item, written ({id: text}), with the names of its
         bylines, sections and tags: a feed needs no model objects."""
-        rows = list(self.filter_items(Article.objects.published(), obj).values(*ITEM_COLUMNS)[: settings.FEED_ITEMS])
-        related = relations.names([row["pk"] for row in rows])
-        for row in rows:
-            row.update(related[row["pk"]])
-        return rows
+        related = relations.names(article_ids)
+        rows = Article.objects.filter(pk__in=article_ids).values(*ITEM_COLUMNS)
+        return {row["pk"]: self.write_item(self.entry({**row, **related[row["pk"]]})) for row in rows}
 
     def entry(self, row):
         image = Article.image_address(row["head_image"], row["head_image_url"])
@@ -110,7 +119,9 @@ class LatestArticlesFeed:
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
     url_name = "articles:feed_atom"
+    kind = "atom"
     write = staticmethod(feedwriter.atom)
+    write_item = staticmethod(feedwriter.atom_entry)
     content_type = "application/atom+xml; charset=utf-8"
 
 

@@ -1,17 +1,18 @@
-"""Rendered cards, article parts and the site's header and footer, kept per
-process and per content version.
+"""Rendered cards, feed items, article parts and the site's header and
+footer, kept per process and per content version.
 
 A list page shows 20 cards; rendering them (with their bylines, sections and
-dates) is most of the page's cost. A card changes only when content changes,
-and every content change starts a new version (``pagecache``), so cards are
-kept under ``(article, version, language)`` in a small per-process LRU: a
-list page then costs one query for the page's ids and renders only cards it
-has not seen since the last change. An article page keeps its parts (its
-metadata, the article and its related articles) the same way, and shares
-them with the other processes through the cache; the header, footer and
-site links are kept per version and language. What is
-per request is still done per request: the query that finds the article
-live, the page around the parts, the CSP nonce.
+dates) is most of the page's cost, as writing its items (full bodies,
+escaped) is most of a feed's. A card or an item changes only when content
+changes, and every content change starts a new version (``pagecache``), so
+they are kept under ``(kind, article, version, language)`` in small
+per-process LRUs: a list page or a feed then costs one query for its
+articles' ids and renders only what it has not seen since the last change.
+An article page keeps its parts (its metadata, the article and its related
+articles) the same way, and shares them with the other processes through
+the cache; the header, footer and site links are kept per version and
+language. What is per request is still done per request: the query that
+finds the article live, the page around the parts, the CSP nonce.
 """
 
 from collections import OrderedDict
@@ -61,22 +62,42 @@ _every = []
 _cards = Recent(5000)
 _articles = Recent(1000)
 _parts = Recent(200)
+_feed_items = Recent(2000)  # the feeds of every section, tag and author share them
+
+
+def kept_each(kept, kind, ids, version, write):
+    """Text for each of ``ids``, in their order: what ``write(missing_ids)``
+    (a dict from id to text) made of it in this content version, kept in
+    ``kept`` under ``(kind, id, version, language)``."""
+    language = settings.LANGUAGE_CODE
+    found = {pk: text for pk in ids if (text := kept.get((kind, pk, version, language))) is not None}
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        for pk, text in write(missing).items():
+            kept.put((kind, pk, version, language), text)
+            found[pk] = text
+    return [found[pk] for pk in ids if pk in found]
 
 
 def render_cards(article_ids, version):
     """The HTML of each article's card, in the order of ``article_ids``."""
+    return kept_each(_cards, "card", article_ids, version, _render_cards)
+
+
+def _render_cards(article_ids):
     from .models import Article
 
-    language = settings.LANGUAGE_CODE
-    found = {pk: html for pk in article_ids if (html := _cards.get((pk, version, language))) is not None}
-    missing = [pk for pk in article_ids if pk not in found]
-    if missing:
-        articles = list(Article.objects.filter(pk__in=missing).defer("body"))
-        relations.attach(articles)
-        for article in articles:
-            found[article.pk] = mark_safe(render_to_string("articles/_card.html", {"article": article}))
-            _cards.put((article.pk, version, language), found[article.pk])
-    return [found[pk] for pk in article_ids if pk in found]
+    articles = list(Article.objects.filter(pk__in=article_ids).defer("body"))
+    relations.attach(articles)
+    return {
+        article.pk: mark_safe(render_to_string("articles/_card.html", {"article": article})) for article in articles
+    }
+
+
+def feed_items(kind, article_ids, version, write):
+    """Each article's feed item of ``kind`` ("rss", "atom"), in the order of
+    ``article_ids``; ``write`` writes those not kept (``feeds``)."""
+    return kept_each(_feed_items, kind, article_ids, version, write)
 
 
 class ArticleParts(NamedTuple):

@@ -10,6 +10,7 @@ through the template engine would cost far more than the query.
 """
 
 import datetime as dt
+import functools
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
@@ -56,15 +57,20 @@ def _xml_response(body):
 
 
 def sitemap_index(request):
-    """``/sitemap.xml``: the article pages (with the latest change in each) and the sections."""
-    pages = page_count()
+    """``/sitemap.xml``: the article pages and the sections."""
     base = escape(settings.SITE_URL)
-    # A page per 500 ids: 2,000 entries at a million articles, so the
-    # address is worked out once, not per entry.
-    address = f"{base}{escape(reverse('articles:article_sitemap'))}?p="
-    entries = [f"<sitemap><loc>{address}{page}</loc></sitemap>" for page in range(1, pages + 1)]
-    entries.append(f"<sitemap><loc>{base}{escape(reverse('articles:sitemap', args=['sections']))}</loc></sitemap>")
-    return _xml_response(f'<sitemapindex xmlns="{SITEMAP_NS}">\n' + "\n".join(entries) + "\n</sitemapindex>\n")
+    articles = f"{base}{escape(reverse('articles:article_sitemap'))}"
+    sections = f"{base}{escape(reverse('articles:sitemap', args=['sections']))}"
+    return _xml_response(_index_text(page_count(), articles, sections))
+
+
+@functools.lru_cache(maxsize=8)
+def _index_text(pages, articles, sections):
+    """The index for ``pages`` article pages: it changes only when a page is
+    added, so the text (2,000 entries at a million articles) is kept."""
+    entries = [f"<sitemap><loc>{articles}?p={page}</loc></sitemap>" for page in range(1, pages + 1)]
+    entries.append(f"<sitemap><loc>{sections}</loc></sitemap>")
+    return f'<sitemapindex xmlns="{SITEMAP_NS}">\n' + "\n".join(entries) + "\n</sitemapindex>\n"
 
 
 def page_count():

@@ -11,6 +11,7 @@ from django.utils import timezone
 from lxml import etree
 
 from articles import sitemaps
+from articles.models import Article
 
 from .factories import ArticleFactory, AuthorFactory, CategoryFactory
 
@@ -88,6 +89,41 @@ def test_section_tag_and_author_feeds(client, stories):
     finance_feed = parse_feed(client, "/sections/金融/feed/")
     assert [entry.title for entry in finance_feed.entries] == ["阿里云们的十字路口", "三年前的旧闻"]
     assert client.get("/tags/没有/feed/").status_code == 404
+
+
+# A cold feed: content version + its articles' ids + their bylines, sections
+# and tags in one statement + their rows + the section tree. A warm one: the
+# ids only; written items are reused until the content changes.
+@pytest.mark.parametrize("count", [1, 25])
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_feed_query_count_is_fixed(client, django_assert_num_queries, url, count):
+    authors = AuthorFactory.create_batch(3)
+    sections = [CategoryFactory(name=f"栏目{i}") for i in range(3)]
+    for _ in range(count):
+        ArticleFactory(categories=sections, authors=authors, tags=["芯片", "盈利", "央行"])
+    with django_assert_num_queries(5):
+        cold = client.get(url).content
+    with django_assert_num_queries(1):
+        assert client.get(url).content == cold
+    assert len(parse_feed(client, url).entries) == count
+
+
+@pytest.mark.django_db(transaction=True)  # a new content version starts at commit
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_feed_items_follow_content_changes(client, url):
+    kept, edited = ArticleFactory(title="不变的稿件"), ArticleFactory(title="旧标题", tags=["旧标签"])
+    assert {entry.title for entry in parse_feed(client, url).entries} == {"不变的稿件", "旧标题"}
+    edited.title = "新标题"
+    edited.save()
+    edited.tags.set(["新标签"])
+    entries = {entry.title: entry for entry in parse_feed(client, url).entries}
+    assert set(entries) == {"不变的稿件", "新标题"}
+    assert {tag.term for tag in entries["新标题"].tags} == {"新标签"}
+    kept.status, kept.published_at = Article.Status.DRAFT, None
+    kept.save()
+    assert [entry.title for entry in parse_feed(client, url).entries] == ["新标题"]
+    edited.delete()
+    assert parse_feed(client, url).entries == []
 
 
 def test_every_page_links_its_feeds(client, stories):
