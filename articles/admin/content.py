@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ..categories import get_tree
 from ..images.forms import UploadedImageField
 from ..models import Author, Category
+from .widgets import LabelledAutocompleteMixin
 
 
 class TreeOrderedChangeList(ChangeList):
@@ -22,7 +23,7 @@ class TreeOrderedChangeList(ChangeList):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(LabelledAutocompleteMixin, admin.ModelAdmin):
     list_display = ["indented_name", "slug", "position", "article_count"]
     list_editable = ["position"]
     list_per_page = 500
@@ -71,7 +72,7 @@ class AuthorForm(forms.ModelForm):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(LabelledAutocompleteMixin, admin.ModelAdmin):
     form = AuthorForm
     list_display = ["name", "slug", "user", "article_count"]
     search_fields = ["name", "slug", "user__username"]

@@ -68,3 +68,20 @@ def test_author_and_category_autocomplete(admin_client, section_tree):
         {"app_label": "articles", "model_name": "article", "field_name": "categories", "term": "深"},
     ).json()
     assert [item["text"] for item in category_json["results"]] == ["金融 › 财联社 › 深度"]
+
+
+@pytest.mark.parametrize(
+    "url, field", [("/admin/articles/category/add/", "parent"), ("/admin/articles/author/add/", "user")]
+)
+def test_optional_autocomplete_boxes_label_their_blank_choice(admin_client, url, field):
+    # An empty <option> is valid HTML only in a required select.
+    html = admin_client.get(url).content.decode()
+    select = html[html.index(f'name="{field}"') : html.index("</select>", html.index(f'name="{field}"'))]
+    assert "admin-autocomplete" in select
+    assert '<option value="">---------</option>' in select
+
+
+def test_every_admin_page_names_the_widgets_controls(admin_client, article):
+    for url in ["/admin/", "/admin/articles/category/", f"/admin/articles/article/{article.pk}/change/"]:
+        html = admin_client.get(url).content.decode()
+        assert html.count("admin-extra/accessible-names") == 1, url

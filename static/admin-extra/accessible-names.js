@@ -1,6 +1,8 @@
 // Names for the controls the admin's widgets draw without one: the rich-text
-// area (django-prose-editor), select2's boxes (autocomplete fields) and the
-// fields of tabular inlines, whose only label is their column's header.
+// area (django-prose-editor), select2's boxes (autocomplete fields), the
+// fields of tabular inlines, whose only label is their column's header, and
+// the editable columns of a change list (the column's header and the row's),
+// the boxes of date and time fields, and the icons of the two-list pickers.
 // Screen readers announce these names. Widgets appear after this script runs
 // and inline rows are added later, so every change to the page is watched.
 
@@ -41,6 +43,23 @@ function nameAll() {
   }
   for (const field of document.querySelectorAll(".tabular td[class*='field-'] :is(input, select, textarea)")) {
     if (field.type !== "hidden" && !field.labels?.length) labelBy(field, labelOf(field));
+  }
+  // A date and time field's two boxes, labelled only by text beside them ("日期：").
+  for (const field of document.querySelectorAll("p.datetime input")) {
+    if (field.labels?.length || field.hasAttribute("aria-label")) continue;
+    const words = [field.closest(".form-row")?.querySelector("label"), field.previousSibling];
+    const name = words.map((node) => (node?.textContent || "").trim().replace(/[:：]$/, "")).filter(Boolean);
+    if (name.length) field.setAttribute("aria-label", name.join(" "));
+  }
+  // The search icons of the two-list pickers (groups, permissions) carry a
+  // name, which ARIA allows only on an element with a role.
+  for (const icon of document.querySelectorAll(".selector span[aria-label]:not([role])")) {
+    icon.setAttribute("role", "img");
+  }
+  for (const field of document.querySelectorAll("#result_list td[class*='field-'] :is(input, select, textarea)")) {
+    if (field.type === "hidden" || field.labels?.length) continue;
+    labelBy(field, field.closest("tr").querySelector("th"));  // the row, named after the column
+    labelBy(field, labelOf(field));
   }
 }
 
