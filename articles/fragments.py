@@ -87,7 +87,7 @@ def render_cards(article_ids, version):
 def _render_cards(article_ids):
     from .models import Article
 
-    articles = list(Article.objects.filter(pk__in=article_ids).defer("body"))
+    articles = list(Article.objects.filter(pk__in=article_ids).order_by().defer("body"))  # kept_each orders them
     relations.attach(articles)
     return {
         article.pk: mark_safe(render_to_string("articles/_card.html", {"article": article})) for article in articles

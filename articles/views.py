@@ -1,15 +1,11 @@
 """The public site's pages."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
-from . import fragments, health, pagecache, paths, previews, relations, search, sitemaps, workflow
+from . import archives, fragments, health, pagecache, paths, previews, relations, search, sitemaps, workflow
 from .categories import get_tree
 from .fragments import render_cards
 from .models import Article, Author
@@ -310,42 +306,26 @@ class ArchiveView(ArticleListView):
         if not 1900 <= year <= 9999 or (month is not None and not 1 <= month <= 12):
             raise Http404
         tz = timezone.get_current_timezone()
-        start = dt.datetime(year, month or 1, 1, tzinfo=tz)
-        end = dt.datetime(year + (month or 12) // 12, (month or 12) % 12 + 1, 1, tzinfo=tz)
+        start = archives.month_start(year, month or 1, tz)
+        end = archives.month_start(year, (month or 12) + 1, tz)
         self.period = (year, month)
-        return queryset.filter(published_at__gte=start, published_at__lt=end)
+        # The same articles as published() narrowed to the period, read as one index range.
+        return Article.objects.live_between(start, end)
 
     def get_context_data(self, **kwargs):
         year, month = self.period
         return super().get_context_data(
-            year=year, month=month, month_counts=archive_counts(year=year), **kwargs
+            year=year, month=month, month_counts=archives.month_counts(self.version, year), **kwargs
         )
 
 
 def archive_index(request):
     """``/archive/``: every month that has articles, with its count."""
-    counts = archive_counts()
+    counts = archives.month_counts(pagecache.request_version(request))
     years = {}
     for month, count in counts:
         years.setdefault(month.year, []).append((month, count))
     return render(request, "articles/archive_index.html", {"years": sorted(years.items(), reverse=True)})
-
-
-def archive_counts(year=None):
-    """``[(first day of month, number of articles), ...]``, newest first, in the site's time zone."""
-    queryset = Article.objects.published()
-    if year is not None:
-        tz = timezone.get_current_timezone()
-        queryset = queryset.filter(
-            published_at__gte=dt.datetime(year, 1, 1, tzinfo=tz), published_at__lt=dt.datetime(year + 1, 1, 1, tzinfo=tz)
-        )
-    rows = (
-        queryset.annotate(month=TruncMonth("published_at"))
-        .values("month")
-        .annotate(count=Count("pk"))
-        .order_by("-month")
-    )
-    return [(row["month"], row["count"]) for row in rows]
 
 
 def search_view(request):

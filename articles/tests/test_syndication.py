@@ -283,6 +283,28 @@ def test_archive_pages(client, db):
     assert "/archive/" in client.get("/").content.decode()  # linked from the footer
 
 
+def test_archive_index_counts_every_month_in_the_sites_time_zone(client, db):
+    tz = timezone.get_current_timezone()
+    for when in [(2023, 11, 30, 23, 59), (2024, 1, 1, 0, 0), (2024, 1, 31, 23, 59), (2025, 12, 1, 0, 0)]:
+        ArticleFactory(published_at=dt.datetime(*when, tzinfo=tz))
+    ArticleFactory(draft=True, published_at=None)
+    ArticleFactory(scheduled=True)  # not counted before its time
+    years = dict(client.get("/archive/").context["years"])
+    counts = {year: [(month.month, count) for month, count in months] for year, months in years.items()}
+    assert counts == {2025: [(12, 1)], 2024: [(1, 2)], 2023: [(11, 1)]}  # empty months are left out
+
+
+@pytest.mark.django_db(transaction=True)  # a new content version starts at commit
+def test_archive_counts_are_kept_until_the_content_changes(client, django_assert_num_queries):
+    tz = timezone.get_current_timezone()
+    ArticleFactory(published_at=dt.datetime(2025, 6, 1, tzinfo=tz))
+    assert "(1)" in client.get("/archive/").content.decode()
+    with django_assert_num_queries(0):  # the counts come from the cache
+        assert "(1)" in client.get("/archive/").content.decode()
+    ArticleFactory(published_at=dt.datetime(2025, 6, 2, tzinfo=tz))
+    assert "(2)" in client.get("/archive/").content.decode()
+
+
 def test_related_articles_share_tags_or_sections(client, section_tree):
     _, _, depth = section_tree
     article = ArticleFactory(title="主文章", tags=["芯片", "出口"], categories=[depth])
