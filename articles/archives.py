@@ -14,9 +14,8 @@ import datetime as dt
 from django.core.cache import cache
 from django.utils import timezone
 
+from .counts import KEEP_SECONDS
 from .models import Article
-
-KEEP_SECONDS = 24 * 3600
 
 
 def month_counts(version, year=None):

@@ -20,7 +20,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from . import feedwriter, fragments, pagecache, relations
+from . import counts, feedwriter, fragments, pagecache, relations
 from .categories import get_tree
 from .models import Article, Author
 from .paths import absolute, article_path
@@ -51,10 +51,9 @@ class LatestArticlesFeed:
 
     def __call__(self, request, *args, **kwargs):
         obj = self.get_object(request, *args, **kwargs)
-        latest = self.latest(obj)
-        items = fragments.feed_items(
-            self.kind, [pk for pk, *_ in latest], pagecache.request_version(request), self.write_items
-        )
+        version = pagecache.request_version(request)
+        latest = self.latest(obj, version)
+        items = fragments.feed_items(self.kind, [pk for pk, *_ in latest], version, self.write_items)
         updated = max((max(published, changed) for _, published, changed in latest), default=None)
         channel = feedwriter.Channel(
             title=self.title(obj),
@@ -84,12 +83,12 @@ class LatestArticlesFeed:
     def url_args(self, obj):
         return []
 
-    def filter_items(self, queryset, obj):
+    def filter_items(self, queryset, obj, version):
         return queryset
 
-    def latest(self, obj=None):
+    def latest(self, obj, version):
         """The id, publication time and last change of the latest published articles."""
-        queryset = self.filter_items(Article.objects.published(), obj)
+        queryset = self.filter_items(Article.objects.published(), obj, version)
         return list(queryset.values_list("pk", "published_at", "updated_at")[: settings.FEED_ITEMS])
 
     def write_items(self, article_ids):
@@ -137,8 +136,8 @@ class CategoryFeed(LatestArticlesFeed):
             raise Http404
         return category
 
-    def filter_items(self, queryset, obj):
-        return queryset.in_category(obj)
+    def filter_items(self, queryset, obj, version):
+        return counts.in_section(queryset, obj, version, wanted=settings.FEED_ITEMS)
 
 
 class TagFeed(LatestArticlesFeed):
@@ -153,7 +152,7 @@ class TagFeed(LatestArticlesFeed):
     def link(self, obj=None):
         return absolute(reverse("articles:tag", args=[obj.slug]))
 
-    def filter_items(self, queryset, obj):
+    def filter_items(self, queryset, obj, version):
         return queryset.tagged(obj)
 
 
@@ -166,5 +165,5 @@ class AuthorFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Author, slug=slug)
 
-    def filter_items(self, queryset, obj):
+    def filter_items(self, queryset, obj, version):
         return queryset.by_author(obj)

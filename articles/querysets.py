@@ -59,20 +59,21 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status="published", published_at__gt=timezone.now())
 
-    def in_category(self, category, *, dense=False):
+    def in_category(self, category, *, walk=False):
         """Articles filed under ``category`` or any section below it.
 
         Two plans for the same rows. By default the section's article ids are
-        gathered first (a cost that grows with the section). A ``dense``
-        section, one holding a good share of all articles, is better read the
-        other way: walk the newest articles and keep those filed under it,
-        which stops after a page's worth (a lookup per article walked).
+        gathered first (a cost that grows with the section). With ``walk``,
+        the newest articles are walked and those filed under it kept, which
+        stops once a page is full (a lookup per article walked): better for a
+        section holding a good share of all articles (``counts.in_section``
+        chooses).
         """
         from .categories import get_tree
 
         ids = get_tree().descendant_ids(category.pk)
         filed = self.model.categories.through.objects.filter(category_id__in=ids)
-        if dense:
+        if walk:
             return self.filter(Exists(filed.filter(article_id=OuterRef("pk"))))
         return self.filter(pk__in=filed.values("article_id"))
 

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
-from . import archives, fragments, health, pagecache, paths, previews, relations, search, sitemaps, workflow
+from . import archives, counts, fragments, health, pagecache, paths, previews, relations, search, sitemaps, workflow
 from .categories import get_tree
 from .fragments import render_cards
 from .models import Article, Author
@@ -47,16 +46,6 @@ class ListPaginator(Paginator):
         return self.count > self.num_pages * self.per_page
 
 
-def cached_count(key, queryset):
-    """``queryset.count()``, counted once per content version (``key`` carries
-    it). ``queryset`` may be a function making it: built only when counted."""
-    count = cache.get(key)
-    if count is None:
-        count = (queryset() if callable(queryset) else queryset).count()
-        cache.set(key, count, timeout=24 * 3600)
-    return count
-
-
 class ArticleListView(ListView):
     """The home page: the latest published articles, newest first."""
 
@@ -76,17 +65,26 @@ class ArticleListView(ListView):
         return queryset
 
     def count_key(self, path):
-        return f"articles:count:{self.version}:{path}"
+        return counts.count_key(self.version, path)
 
     def list_count(self, countable):
         """How many articles this list holds: counted once per content version,
         read once per request. ``countable`` is the list's rows (or a function
         making them) in whatever form is cheapest to count."""
         if self._count is None:
-            self._count = cached_count(self.count_key(self.request.path), countable)
+            self._count = counts.cached_count(self.count_key(self.request.path), countable)
         return self._count
 
     _count = None
+
+    def reach(self):
+        """How many of the list's newest articles this page reaches (its last one's place)."""
+        page = self.request.GET.get(self.page_kwarg) or 1
+        try:
+            number = max(int(page), 1)
+        except ValueError:
+            number = settings.ARTICLES_MAX_PAGES if page == "last" else 1
+        return min(number, settings.ARTICLES_MAX_PAGES) * self.paginate_by
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return ListPaginator(queryset, per_page, counter=lambda: self.list_count(queryset), **kwargs)
@@ -103,9 +101,6 @@ class ArticleListView(ListView):
         return context
 
 
-DENSE_SHARE = 50
-
-
 class CategoryView(ArticleListView):
     """A section with every section below it."""
 
@@ -115,12 +110,8 @@ class CategoryView(ArticleListView):
         self.category = get_tree().find(self.kwargs["path"])
         if self.category is None:
             raise Http404(_("No such section."))
-        # Counted by gathering the section's ids; listed, when the section holds
-        # at least 1/DENSE_SHARE of all articles, by walking the newest (see
-        # in_category): either way a page costs at most a few thousand lookups.
         size = self.list_count(lambda: queryset.in_category(self.category))
-        everything = cached_count(self.count_key("/"), Article.objects.published)
-        return queryset.in_category(self.category, dense=size * DENSE_SHARE >= everything)
+        return counts.in_section(queryset, self.category, self.version, wanted=self.reach(), size=size)
 
     def get_context_data(self, **kwargs):
         tree = get_tree()
@@ -321,9 +312,9 @@ class ArchiveView(ArticleListView):
 
 def archive_index(request):
     """``/archive/``: every month that has articles, with its count."""
-    counts = archives.month_counts(pagecache.request_version(request))
+    months = archives.month_counts(pagecache.request_version(request))
     years = {}
-    for month, count in counts:
+    for month, count in months:
         years.setdefault(month.year, []).append((month, count))
     return render(request, "articles/archive_index.html", {"years": sorted(years.items(), reverse=True)})
 

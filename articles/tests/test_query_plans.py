@@ -113,3 +113,16 @@ def test_a_period_is_one_range_with_one_upper_bound(db):
         assert set(period) == set(expected) and period.count() == 2
         where = str(period.query).split("WHERE", 1)[1]
         assert where.count('published_at" <') == 1, where
+
+
+def test_a_missing_page_reads_only_the_old_addresses_index(client, newsroom):
+    """Every 404 looks for an article that had the address on the old site:
+    one lookup in the unique index of old addresses, never a walk of the
+    published articles (a second a request at a million articles)."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/no-such-page/").status_code == 404
+    lookups = [query["sql"] for query in captured.captured_queries if "legacy_path" in query["sql"]]
+    assert len(lookups) == 1
+    steps = plan(lookups[0], None)
+    assert any("legacy_path" in step for step in steps), steps
+    assert not any("article_status_published" in step for step in steps), steps

@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -268,22 +270,31 @@ def test_article_pages_follow_content_changes(client):
     assert "新标签" in html and "旧标签" not in html
 
 
-@pytest.mark.parametrize("outside", [0, 120])
-def test_dense_and_sparse_sections_list_the_same_way(client, outside):
-    # With nothing outside, the section holds every article (walked newest
-    # first); with 120 outside it holds under 1/50 of them (ids gathered first).
+# 25 articles in the section: with nothing outside, its first page is read by
+# walking the newest articles (25² ≥ 20 × 25) and its second by gathering
+# its ids (25² < 40 × 25); with 120 outside, both by gathering (25² < 20 × 145).
+@pytest.mark.parametrize(
+    "outside, page, walked", [(0, 1, True), (0, 2, False), (120, 1, False)], ids=["walk", "deep", "gather"]
+)
+def test_both_section_plans_list_the_same_way(client, outside, page, walked):
     top = CategoryFactory(name="财经")
     child = CategoryFactory(name="银行", parent=top)
     ArticleFactory.create_batch(outside)
     now = timezone.now()
     inside = [
         ArticleFactory(categories=[child if number % 2 else top], published_at=now - dt.timedelta(hours=number))
-        for number in range(2)
+        for number in range(25)
     ]
     ArticleFactory(categories=[top], draft=True)
-    listed = client.get(top.get_absolute_url()).context["articles"]
-    assert [article.pk for article in listed] == [article.pk for article in inside]
-    assert client.get(top.get_absolute_url()).context["paginator"].count == 2
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(top.get_absolute_url(), {"page": page})
+    assert [article.pk for article in response.context["articles"]] == [
+        article.pk for article in inside[(page - 1) * 20 : page * 20]
+    ]
+    assert response.context["paginator"].count == 25
+    ordered = 'ORDER BY "articles_article"."published_at"'
+    listing = [query["sql"] for query in captured.captured_queries if ordered in query["sql"]]
+    assert len(listing) == 1 and ("EXISTS" in listing[0]) == walked
 
 
 def test_lists_stop_at_the_page_limit_and_point_to_the_archive(client, settings):

@@ -1,0 +1,43 @@
+"""Counts kept per content version, and the section plans they choose.
+
+Counting a list's articles on every request would cost a pass over them, so
+each count is made once per content version (the key carries it) and kept in
+the cache; every change starts a new version, so no count is ever stale.
+"""
+
+from django.core.cache import cache
+
+from .models import Article
+
+KEEP_SECONDS = 24 * 3600
+
+
+def count_key(version, name):
+    return f"articles:count:{version}:{name}"
+
+
+def cached_count(key, queryset):
+    """``queryset.count()``, counted once per content version (``key`` carries
+    it). ``queryset`` may be a function making it: built only when counted."""
+    count = cache.get(key)
+    if count is None:
+        count = (queryset() if callable(queryset) else queryset).count()
+        cache.set(key, count, timeout=KEEP_SECONDS)
+    return count
+
+
+def in_section(queryset, category, version, *, wanted, size=None):
+    """``queryset`` narrowed to ``category`` and the sections below it, read
+    by the cheaper of two plans (``ArticleQuerySet.in_category``) for a page
+    reaching the section's ``wanted`` newest articles.
+
+    Gathering the section's ids costs about a lookup per article in it;
+    walking the newest articles until ``wanted`` of the section's are found
+    costs about ``wanted`` × (all articles / the section's). The first page
+    of any section worth walking then costs far less than the section's
+    size. ``size`` is the section's count, when the caller has it.
+    """
+    if size is None:
+        size = cached_count(count_key(version, f"section:{category.pk}"), lambda: queryset.in_category(category))
+    everything = cached_count(count_key(version, "/"), Article.objects.published)
+    return queryset.in_category(category, walk=wanted * everything <= size * size)
