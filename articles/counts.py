@@ -26,6 +26,16 @@ def cached_count(key, queryset):
     return count
 
 
+def cached_ids(key, ids):
+    """``list(ids)``, read once per content version (``key`` carries it); ``ids``
+    may be a function making them."""
+    kept = cache.get(key)
+    if kept is None:
+        kept = list(ids() if callable(ids) else ids)
+        cache.set(key, kept, timeout=KEEP_SECONDS)
+    return kept
+
+
 def in_section(queryset, category, version, *, wanted, size=None):
     """``queryset`` narrowed to ``category`` and the sections below it, read
     by the cheaper of two plans (``ArticleQuerySet.in_category``) for a page

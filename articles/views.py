@@ -59,7 +59,20 @@ class ArticleListView(ListView):
 
     def get_queryset(self):
         # Only what identifies the page's articles: cards come from render_cards().
-        return self.filter_articles(Article.objects.published()).only("pk", "slug", "title", "published_at")
+        queryset = self.filter_articles(Article.objects.published()).only("pk", "slug", "title", "published_at")
+        if self.page_number() == 1:
+            return queryset
+        # A deeper page would read past the newer ones (an OFFSET; for a small
+        # section, all its ids). The list's newest ids, as many as its pages
+        # show, are read once per content version instead, and each deeper
+        # page is a slice of them.
+        self.list_count(queryset)  # counted as rows, before the paginator sees a list
+        key = self.count_key(f"ids:{self.request.path}")
+        return counts.cached_ids(key, lambda: queryset.values_list("pk", flat=True)[: self.deepest()])
+
+    def deepest(self):
+        """How many articles a list's pages show at most."""
+        return settings.ARTICLES_MAX_PAGES * self.paginate_by
 
     def filter_articles(self, queryset):
         return queryset
@@ -77,21 +90,21 @@ class ArticleListView(ListView):
 
     _count = None
 
-    def reach(self):
-        """How many of the list's newest articles this page reaches (its last one's place)."""
+    def page_number(self):
+        """The page asked for (the paginator checks it; anything odd counts as the first)."""
         page = self.request.GET.get(self.page_kwarg) or 1
         try:
-            number = max(int(page), 1)
+            return max(int(page), 1)
         except ValueError:
-            number = settings.ARTICLES_MAX_PAGES if page == "last" else 1
-        return min(number, settings.ARTICLES_MAX_PAGES) * self.paginate_by
+            return settings.ARTICLES_MAX_PAGES if page == "last" else 1
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return ListPaginator(queryset, per_page, counter=lambda: self.list_count(queryset), **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        ids = list(context["page_obj"].object_list.values_list("pk", flat=True))
+        page = context["page_obj"].object_list
+        ids = page if isinstance(page, list) else list(page.values_list("pk", flat=True))
         cards = render_cards(ids, self.version)
         # The first cards are in view at once: their pictures should not wait.
         context["cards"] = [
@@ -111,7 +124,8 @@ class CategoryView(ArticleListView):
         if self.category is None:
             raise Http404(_("No such section."))
         size = self.list_count(lambda: queryset.in_category(self.category))
-        return counts.in_section(queryset, self.category, self.version, wanted=self.reach(), size=size)
+        wanted = self.deepest() if self.page_number() > 1 else self.paginate_by
+        return counts.in_section(queryset, self.category, self.version, wanted=wanted, size=size)
 
     def get_context_data(self, **kwargs):
         tree = get_tree()

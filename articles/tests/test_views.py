@@ -288,13 +288,33 @@ def test_both_section_plans_list_the_same_way(client, outside, page, walked):
     ArticleFactory(categories=[top], draft=True)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(top.get_absolute_url(), {"page": page})
-    assert [article.pk for article in response.context["articles"]] == [
-        article.pk for article in inside[(page - 1) * 20 : page * 20]
-    ]
+    listed = [getattr(article, "pk", article) for article in response.context["articles"]]  # deeper pages: ids
+    assert listed == [article.pk for article in inside[(page - 1) * 20 : page * 20]]
     assert response.context["paginator"].count == 25
     ordered = 'ORDER BY "articles_article"."published_at"'
     listing = [query["sql"] for query in captured.captured_queries if ordered in query["sql"]]
     assert len(listing) == 1 and ("EXISTS" in listing[0]) == walked
+
+
+@pytest.mark.django_db(transaction=True)  # a new content version starts at commit
+def test_deeper_section_pages_are_slices_of_ids_read_once_per_content_version(client, django_assert_num_queries):
+    section = CategoryFactory(name="财经")
+    now = timezone.now()
+    for number in range(45):
+        ArticleFactory(categories=[section], title=f"第{number}篇", published_at=now - dt.timedelta(hours=number))
+    url = section.get_absolute_url()
+    assert "第20篇" in client.get(url, {"page": 2}).content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url, {"page": 3}).content.decode()
+    # Only the page's new cards are read (the articles, their relations): the ids and the count are kept.
+    assert len(captured.captured_queries) == 2
+    assert not any("ORDER BY" in query["sql"] or "COUNT" in query["sql"] for query in captured.captured_queries)
+    assert "第40篇" in html and "第44篇" in html and "第39篇" not in html
+    with django_assert_num_queries(0):
+        assert client.get(url, {"page": 3}).content.decode() == html
+    ArticleFactory(categories=[section], title="最新的一篇")  # moves every article down one place
+    html = client.get(url, {"page": 3}).content.decode()
+    assert "第39篇" in html and "第44篇" in html
 
 
 def test_lists_stop_at_the_page_limit_and_point_to_the_archive(client, settings):
