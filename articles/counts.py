@@ -1,8 +1,11 @@
-"""Counts kept per content version, and the section plans they choose.
+"""Counts and id lists kept per content version, and the section plans the
+counts choose.
 
-Counting a list's articles on every request would cost a pass over them, so
-each count is made once per content version (the key carries it) and kept in
-the cache; every change starts a new version, so no count is ever stale.
+Counting a list's articles on every request would cost a pass over them, and
+reading a deep page of it a walk past every newer one, so each count (and
+each list's newest ids, for its pages after the first) is read once per
+content version (the key carries it) and kept in the cache; every change
+starts a new version, so none is ever stale.
 """
 
 from django.core.cache import cache
