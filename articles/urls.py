@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 
 from . import feeds, views
 from .converters import CategoryPathConverter, UnicodeSlugConverter
-from .sitemaps import SECTION_SITEMAPS, article_sitemap, sitemap_index
+from .sitemaps import SECTION_SITEMAPS, article_sitemap, news_sitemap, sitemap_index
 
 register_converter(UnicodeSlugConverter, "uslug")
 register_converter(CategoryPathConverter, "catpath")
@@ -27,7 +27,7 @@ urlpatterns = [
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     path("sitemap.xml", sitemap_index, name="sitemap_index"),
-    path("sitemap-news.xml", views.news_sitemap, name="news_sitemap"),
+    path("sitemap-news.xml", news_sitemap, name="news_sitemap"),
     path("sitemap-articles.xml", article_sitemap, name="article_sitemap"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SECTION_SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),

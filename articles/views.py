@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
-from . import archives, counts, fragments, health, pagecache, paths, previews, relations, search, sitemaps, workflow
+from . import archives, counts, fragments, health, pagecache, paths, previews, relations, search, workflow
 from .categories import get_tree
 from .fragments import render_cards
 from .models import Article, Author
@@ -352,23 +352,6 @@ def article_redirect(request, pk):
     """``/articles/<id>/`` moves to the article's full address."""
     article = get_object_or_404(Article.objects.published().only("pk", "slug"), pk=pk)
     return redirect(article, permanent=True)
-
-
-def news_sitemap(request):
-    """A Google News sitemap: the articles of the last 48 hours."""
-    response = render(
-        request,
-        "articles/news_sitemap.xml",
-        {"articles": sitemaps.news_articles(), "language": news_language(), "SITE_URL": settings.SITE_URL},
-        content_type="application/xml; charset=utf-8",
-    )
-    return response
-
-
-def news_language():
-    """Google News wants ISO 639 codes, with zh-cn / zh-tw for Chinese scripts."""
-    code = settings.LANGUAGE_CODE.lower()
-    return {"zh-hans": "zh-cn", "zh-hant": "zh-tw"}.get(code, code.split("-")[0])
 
 
 def robots_txt(request):

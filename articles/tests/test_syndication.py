@@ -193,6 +193,13 @@ def test_news_sitemap_lists_the_last_48_hours(client, stories):
     assert dt.datetime.fromisoformat(published) == stories["live"].published_at
 
 
+def test_news_sitemap_escapes_titles(client, db):
+    article = ArticleFactory(title="A&B <芯片>\x0b 报告", published_at=NOW - dt.timedelta(hours=1))
+    document = validate(client.get("/sitemap-news.xml").content, "sitemap.xsd")
+    assert document.xpath("//news:title/text()", namespaces=NS) == ["A&B <芯片> 报告"]
+    assert document.xpath("//s:loc/text()", namespaces=NS) == [settings.SITE_URL + article.get_absolute_url()]
+
+
 def test_unpublished_articles_are_in_no_feed_or_sitemap(client, stories):
     for url in ["/feed/", "/feed/atom/", "/tags/云计算/feed/", f"{stories['author'].get_absolute_url()}feed/",
                 "/sitemap-articles.xml", "/sitemap-news.xml", "/archive/"]:
