@@ -164,6 +164,18 @@ def render_part(template_name, key, context):
     return html
 
 
+def kept_render(template_name, key, make_context):
+    """``template_name`` rendered with ``make_context()`` once per ``key`` (which
+    carries the content version), for a view's part that is the same for every
+    reader."""
+    key = (template_name, settings.LANGUAGE_CODE, *key)
+    html = _parts.get(key)
+    if html is None:
+        html = mark_safe(render_to_string(template_name, make_context()))
+        _parts.put(key, html)
+    return html
+
+
 def render_in(context, template_name):
     """``template_name`` rendered with the context of the template being
     rendered, as ``{% include %}`` does."""

@@ -325,12 +325,18 @@ class ArchiveView(ArticleListView):
 
 
 def archive_index(request):
-    """``/archive/``: every month that has articles, with its count."""
-    months = archives.month_counts(pagecache.request_version(request))
-    years = {}
-    for month, count in months:
-        years.setdefault(month.year, []).append((month, count))
-    return render(request, "articles/archive_index.html", {"years": sorted(years.items(), reverse=True)})
+    """``/archive/``: every month that has articles, with its count. The list
+    (a link a month, seventy for six years) is rendered once per content version."""
+    version = pagecache.request_version(request)
+
+    def by_year():
+        years = {}
+        for month, count in archives.month_counts(version):
+            years.setdefault(month.year, []).append((month, count))
+        return {"years": sorted(years.items(), reverse=True)}
+
+    archive = fragments.kept_render("articles/_archive_years.html", (version,), by_year)
+    return render(request, "articles/archive_index.html", {"archive": archive})
 
 
 def search_view(request):
