@@ -11,10 +11,9 @@ oldest, and the counts are kept in the cache until the content changes.
 
 import datetime as dt
 
-from django.core.cache import cache
 from django.utils import timezone
 
-from .counts import KEEP_SECONDS
+from .counts import kept
 from .models import Article
 
 
@@ -22,12 +21,7 @@ def month_counts(version, year=None):
     """``[(first moment of the month, number of articles), ...]``, newest
     first, in the site's time zone; the whole archive or one ``year``."""
     tz = timezone.get_current_timezone()
-    key = f"articles:archive:{version}:{tz}:{year or 'all'}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = count_months(tz, year)
-        cache.set(key, counts, timeout=KEEP_SECONDS)
-    return counts
+    return kept(f"articles:archive:{version}:{tz}:{year or 'all'}", lambda: count_months(tz, year))
 
 
 def month_start(year, month, tz):

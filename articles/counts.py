@@ -19,24 +19,16 @@ def count_key(version, name):
     return f"articles:count:{version}:{name}"
 
 
+def kept(key, make):
+    """``make()``, made once per content version (``key`` carries it) and
+    kept in the cache for every process."""
+    return cache.get_or_set(key, make, timeout=KEEP_SECONDS)
+
+
 def cached_count(key, queryset):
-    """``queryset.count()``, counted once per content version (``key`` carries
-    it). ``queryset`` may be a function making it: built only when counted."""
-    count = cache.get(key)
-    if count is None:
-        count = (queryset() if callable(queryset) else queryset).count()
-        cache.set(key, count, timeout=KEEP_SECONDS)
-    return count
-
-
-def cached_ids(key, ids):
-    """``list(ids)``, read once per content version (``key`` carries it); ``ids``
-    may be a function making them."""
-    kept = cache.get(key)
-    if kept is None:
-        kept = list(ids() if callable(ids) else ids)
-        cache.set(key, kept, timeout=KEEP_SECONDS)
-    return kept
+    """``queryset.count()``, counted once per content version. ``queryset`` may
+    be a function making it: built only when counted."""
+    return kept(key, lambda: (queryset() if callable(queryset) else queryset).count())
 
 
 def in_section(queryset, category, version, *, wanted, size=None):

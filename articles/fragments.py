@@ -156,22 +156,21 @@ def section_trails(article):
 def render_part(template_name, key, context):
     """A part of the page around the content (header, footer, links), rendered
     with ``context`` once per ``key``: keys carry what the part depends on."""
-    key = (template_name, settings.LANGUAGE_CODE, *key)
-    html = _parts.get(key)
-    if html is None:
-        html = render_in(context, template_name)
-        _parts.put(key, html)
-    return html
+    return _kept_part(template_name, key, lambda: render_in(context, template_name))
 
 
 def kept_render(template_name, key, make_context):
     """``template_name`` rendered with ``make_context()`` once per ``key`` (which
     carries the content version), for a view's part that is the same for every
     reader."""
+    return _kept_part(template_name, key, lambda: mark_safe(render_to_string(template_name, make_context())))
+
+
+def _kept_part(template_name, key, render):
     key = (template_name, settings.LANGUAGE_CODE, *key)
     html = _parts.get(key)
     if html is None:
-        html = mark_safe(render_to_string(template_name, make_context()))
+        html = render()
         _parts.put(key, html)
     return html
 

@@ -60,7 +60,7 @@ class ArticleListView(ListView):
     def get_queryset(self):
         # Only what identifies the page's articles: cards come from render_cards().
         queryset = self.filter_articles(Article.objects.published()).only("pk", "slug", "title", "published_at")
-        if self.page_number() == 1:
+        if self.page_number == 1:
             return queryset
         # A deeper page would read past the newer ones (an OFFSET; for a small
         # section, all its ids). The list's newest ids, as many as its pages
@@ -68,7 +68,7 @@ class ArticleListView(ListView):
         # page is a slice of them.
         self.list_count(queryset)  # counted as rows, before the paginator sees a list
         key = self.count_key(f"ids:{self.request.path}")
-        return counts.cached_ids(key, lambda: queryset.values_list("pk", flat=True)[: self.deepest()])
+        return counts.kept(key, lambda: list(queryset.values_list("pk", flat=True)[: self.deepest()]))
 
     def deepest(self):
         """How many articles a list's pages show at most."""
@@ -90,6 +90,7 @@ class ArticleListView(ListView):
 
     _count = None
 
+    @cached_property
     def page_number(self):
         """The page asked for (the paginator checks it; anything odd counts as the first)."""
         page = self.request.GET.get(self.page_kwarg) or 1
@@ -124,7 +125,7 @@ class CategoryView(ArticleListView):
         if self.category is None:
             raise Http404(_("No such section."))
         size = self.list_count(lambda: queryset.in_category(self.category))
-        wanted = self.deepest() if self.page_number() > 1 else self.paginate_by
+        wanted = self.deepest() if self.page_number > 1 else self.paginate_by
         return counts.in_section(queryset, self.category, self.version, wanted=wanted, size=size)
 
     def get_context_data(self, **kwargs):

@@ -14,6 +14,7 @@ from articles.search.backends import backend
 from articles.search.tokens import Phrase, index_tokens, parse_query
 
 from .factories import ArticleFactory
+from .plans import explain
 
 NOW = timezone.now()
 
@@ -227,14 +228,7 @@ def test_search_query_count_is_fixed(client, newsroom, django_assert_num_queries
 
 
 def _plan(sql, params):
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for statement in backend().query_settings:  # as searches run
-                cursor.execute(statement)
-            cursor.execute("EXPLAIN " + sql, params)
-            return " ".join(row[0] for row in cursor.fetchall())
-        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-        return " ".join(str(row[3]) for row in cursor.fetchall())
+    return " ".join(explain(sql, params, settings=backend().query_settings))  # as searches run
 
 
 def test_search_uses_the_index(newsroom):
